@@ -1,0 +1,545 @@
+"""The estimator base shared by every learning rule.
+
+It owns validation, initialisation, the epoch loop, learning-rate schedules,
+early stopping, ``warm_start``, ``partial_fit`` and prediction. A concrete rule
+adds its hyperparameters and implements :meth:`BaseNetwork._make_rule`.
+"""
+
+import copy
+import time
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS
+from ._compat import Interval, Options, StrOptions, _fit_context
+from ._initializers import INIT_SCHEMES, init_matrix
+from ._network import Network
+from ._training import TrainingState, run_epoch
+
+_SCHEDULES = ("constant", "invscaling", "adaptive")
+
+
+class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
+    """Shared engine of every estimator of the package; not for direct use."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "init": [StrOptions(set(INIT_SCHEMES))],
+        "init_scale": [Interval(Real, 0, None, closed="left"), None],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(_SCHEDULES))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+    }
+
+    #: Names of the fitted attributes that hold the rule's own parameters.
+    _rule_attributes = ()
+
+    @abstractmethod
+    def _make_rule(self):
+        """The :class:`~sklearn_lra.rules._rule.LearningRule` for one fit."""
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``(X, y)``, from scratch unless ``warm_start``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data; float32 stays float32, CSR and CSC are accepted.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifiers) or targets (regressors).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in every minibatch average.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit_atomic(X, y, sample_weight, incremental=False)
+
+    def _partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over ``(X, y)`` continuing from the current weights."""
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out data between calls. Set early_stopping=False."
+            )
+        return self._fit_atomic(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _fit_atomic(self, X, y, sample_weight, incremental, classes=None):
+        """Run a fit; on any error restore every attribute as it was before."""
+        # Lists and the random state are mutated in place by training: copy them.
+        saved = {k: copy.copy(v) if isinstance(v, list | np.random.RandomState) else v
+                 for k, v in self.__dict__.items()}
+        try:
+            return self._fit(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    def _fit(self, X, y, sample_weight, incremental, classes):
+        fitted = hasattr(self, "coefs_")
+        first = not fitted or not (incremental or self.warm_start)
+        X, y = self._validate_input(X, y, reset=first, incremental=incremental)
+        Y = self._encode_targets(y, first, classes, X.dtype)
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        if first:
+            self._random_state = check_random_state(self.random_state)
+            state = self._new_state(X.shape[1], Y.shape[1], X.dtype)
+            self._reset_history()
+        else:
+            state = self._continued_state(X.dtype, keep_optimizer=incremental)
+        self._check_rule_activation(state.rule)
+        max_iter = 1 if incremental else self.max_iter
+        self._train(state, X, Y, sw, y, max_iter, incremental)
+        return self
+
+    # ---------------------------------------------------------- validation
+
+    def _validate_input(self, X, y, reset, incremental):
+        """Validate ``X`` and ``y``; keeps float32, accepts CSR/CSC."""
+        if not reset and hasattr(self, "coefs_"):
+            dtype = self.coefs_[0].dtype
+        else:
+            dtype = (np.float64, np.float32)
+        X, y = validate_data(
+            self, X, y, reset=reset, accept_sparse=["csr", "csc"], dtype=dtype,
+            multi_output=not is_classifier(self), y_numeric=not is_classifier(self),
+        )
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()  # minibatches slice rows, which CSR does cheaply
+        return X, y
+
+    def _hidden_sizes(self):
+        """``hidden_layer_sizes`` as a list of positive ints, validated."""
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if np.isscalar(sizes) else list(sizes)
+        for s in sizes:
+            if not isinstance(s, Integral | np.integer) or s < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must be a positive int or a sequence of "
+                    f"positive ints, got {self.hidden_layer_sizes!r}."
+                )
+        return [int(s) for s in sizes]
+
+    def _check_rule_activation(self, rule):
+        """Warn when a derivative-based rule meets an activation with no gradient."""
+        if rule.needs_derivative and not ACTIVATIONS[self.activation].has_gradient:
+            warnings.warn(
+                f"{type(self).__name__} uses the derivative of the activation to send "
+                f"its learning signal to the hidden layers, and "
+                f"activation={self.activation!r} has a zero derivative almost "
+                "everywhere: only the output layer will learn. Use LRAClassifier / "
+                "LRARegressor, or a differentiable activation.",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    # ------------------------------------------------------------ state
+
+    def _new_state(self, n_features, n_outputs, dtype):
+        """Fresh weights and rule parameters for a network of this shape."""
+        units = [n_features] + self._hidden_sizes() + [n_outputs]
+        rng = self._random_state
+        coefs = [init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
+                 for i in range(len(units) - 1)]
+        intercepts = [np.zeros(n, dtype=dtype) for n in units[1:]]
+        net = Network(coefs, intercepts, self.activation, self._output_function())
+        rule = self._make_rule()
+        extra = rule.init_params(units, rng, dtype)
+        return TrainingState(net, rule, extra, self)
+
+    def _continued_state(self, dtype, keep_optimizer):
+        """A state holding private copies of the fitted parameters."""
+        coefs = [W.copy() for W in self.coefs_]
+        intercepts = [b.copy() for b in self.intercepts_]
+        net = Network(coefs, intercepts, self.activation, self._output_function())
+        extra = {k: [a.copy() for a in getattr(self, k)] for k in self._rule_attributes}
+        optimizers = None
+        if keep_optimizer and getattr(self, "_optimizers", None) is not None:
+            optimizers = copy.deepcopy(self._optimizers)
+        state = TrainingState(net, self._make_rule(), extra, self, optimizers)
+        # Optimizer state refers to arrays by position, so it survives the copy.
+        return state
+
+    def _reset_history(self):
+        """Clear the per-epoch records of an earlier fit."""
+        self.loss_curve_ = []
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.validation_loss_curve_ = [] if self.early_stopping else None
+        self.best_loss_ = np.inf if not self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.n_iter_ = 0
+        self.t_ = 0
+        self._no_improvement_count = 0
+        self._learning_rate = self.learning_rate_init
+
+    # ------------------------------------------------------------ training
+
+    def _train(self, state, X, Y, sw, y, max_iter, incremental):
+        """Run up to ``max_iter`` epochs, with early stopping, then commit."""
+        X, Y, sw, X_val, y_val, Y_val = self._split_validation(X, Y, sw, y, incremental)
+        batch_size = self._batch_size(X.shape[0])
+        rng = self._random_state
+        best = None
+        for _ in range(max_iter):
+            tic = time.perf_counter()
+            t0 = self.t_
+            loss = run_epoch(state, X, Y, sw, batch_size, rng, self.shuffle,
+                             lambda seen: self._scheduled_rate(t0 + seen))
+            loss += self._l2_penalty(state.net, batch_size)
+            self.n_iter_ += 1
+            self.t_ += X.shape[0]
+            self.loss_curve_.append(loss)
+            improved = self._record_epoch(state, loss, X_val, y_val, Y_val)
+            if improved and self.early_stopping:
+                best = self._snapshot(state)
+            self._print_progress(loss, time.perf_counter() - tic)
+            if not incremental and self._should_stop():
+                break
+        else:
+            if not incremental and max_iter == self.max_iter:
+                warnings.warn(
+                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+        if best is not None:
+            self._restore(state, best)
+        self._commit(state)
+
+    def _split_validation(self, X, Y, sw, y, incremental):
+        """Hold out ``validation_fraction`` of the rows when early stopping."""
+        if not self.early_stopping or incremental:
+            return X, Y, sw, None, None, None
+        stratify = y if is_classifier(self) else None
+        idx = np.arange(X.shape[0])
+        try:
+            train, val = train_test_split(
+                idx, test_size=self.validation_fraction, random_state=self._random_state,
+                stratify=stratify)
+        except ValueError as exc:
+            raise ValueError(
+                f"early_stopping could not hold out validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples: {exc}") from exc
+        sw_train = None if sw is None else sw[train]
+        return X[train], Y[train], sw_train, X[val], y[val], Y[val]
+
+    def _batch_size(self, n_samples):
+        """``batch_size`` clipped to the data, with ``"auto"`` = min(200, n)."""
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} "
+                "samples; using the whole data set as one minibatch.",
+                UserWarning,
+            )
+        return int(min(self.batch_size, n_samples))
+
+    def _scheduled_rate(self, n_seen):
+        """The learning rate after ``n_seen`` samples under ``learning_rate``."""
+        if self.learning_rate == "invscaling":
+            return self.learning_rate_init / (n_seen + 1) ** self.power_t
+        return self._learning_rate
+
+    def _l2_penalty(self, net, batch_size):
+        """``alpha / 2 * sum ||W||^2 / B``, the term MLPClassifier adds to its loss."""
+        if not self.alpha:
+            return 0.0
+        total = sum(float(np.vdot(W, W)) for W in net.coefs)
+        return 0.5 * self.alpha * total / batch_size
+
+    def _record_epoch(self, state, loss, X_val, y_val, Y_val):
+        """Update the stopping counters; returns True when this epoch is the best."""
+        if not np.isfinite(loss):
+            raise FloatingPointError(
+                f"The training loss became {loss} at epoch {self.n_iter_}: training "
+                "diverged. Try a smaller learning_rate_init or another init.")
+        if self.early_stopping:
+            score, val_loss = self._validation_score(state.net, X_val, y_val, Y_val)
+            self.validation_scores_.append(score)
+            self.validation_loss_curve_.append(val_loss)
+            improved = score > self.best_validation_score_
+            stalled = score < self.best_validation_score_ + self.tol
+            self.best_validation_score_ = max(self.best_validation_score_, score)
+        else:
+            improved = loss < self.best_loss_
+            stalled = loss > self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+        self._no_improvement_count = self._no_improvement_count + 1 if stalled else 0
+        return improved
+
+    def _validation_score(self, net, X_val, y_val, Y_val):
+        """Score (accuracy or R^2) and task loss on the held-out rows."""
+        out = net.predict_output(X_val)
+        loss = net.loss_fn(Y_val.astype(out.dtype, copy=False), out)
+        return self._score_output(out, y_val), loss
+
+    def _should_stop(self):
+        """Apply ``n_iter_no_change``; the adaptive schedule first divides the rate by 5."""
+        if self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        if self.learning_rate == "adaptive" and self._learning_rate > 1e-6:
+            self._learning_rate /= 5.0
+            self._no_improvement_count = 0
+            if self.verbose:
+                print(f"Setting learning rate to {self._learning_rate:f}")
+            return False
+        if self.verbose:
+            what = "Validation score" if self.early_stopping else "Training loss"
+            print(f"{what} did not improve more than tol={self.tol} for "
+                  f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+        return True
+
+    def _print_progress(self, loss, seconds):
+        """One line per epoch when ``verbose``."""
+        if not self.verbose:
+            return
+        line = f"Iteration {self.n_iter_}, loss = {loss:.8f}"
+        if self.early_stopping:
+            line += f", validation score = {self.validation_scores_[-1]:.6f}"
+        print(f"{line}, time = {seconds:.3f}s")
+
+    def _snapshot(self, state):
+        """Copies of every parameter, to restore the best epoch later."""
+        return ([W.copy() for W in state.net.coefs], [b.copy() for b in state.net.intercepts],
+                {k: [a.copy() for a in v] for k, v in state.extra.items()})
+
+    def _restore(self, state, snapshot):
+        """Write a snapshot back into the state's arrays."""
+        coefs, intercepts, extra = snapshot
+        for dst, src in zip(state.net.params + [a for v in state.extra.values() for a in v],
+                            coefs + intercepts + [a for v in extra.values() for a in v]):
+            dst[...] = src
+
+    def _commit(self, state):
+        """Publish the trained parameters as fitted attributes."""
+        net = state.net
+        self.coefs_ = net.coefs
+        self.intercepts_ = net.intercepts
+        for name, arrays in state.extra.items():
+            setattr(self, name, arrays)
+        self.n_layers_ = net.n_layers + 1
+        self.n_outputs_ = net.coefs[-1].shape[1]
+        self.out_activation_ = net.output_name
+        self._optimizers = state.optimizers
+
+    # ---------------------------------------------------------- predict
+
+    def _network(self):
+        """A :class:`Network` view of the fitted parameters."""
+        return Network(self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+
+    def _forward(self, X):
+        """Validated ``X`` through the fitted network, in bounded memory."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
+                          dtype=self.coefs_[0].dtype)
+        return self._network().predict_output(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class NetworkClassifierMixin(ClassifierMixin):
+    """Classifier behaviour: label encoding, softmax output, probabilities."""
+
+    def _output_function(self):
+        return "softmax"
+
+    def _encode_targets(self, y, first, classes, dtype):
+        """One-hot ``Y`` for the softmax output; sets ``classes_`` on a first fit."""
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if first:
+            labels = unique_labels(y) if classes is None else unique_labels(classes)
+            if len(labels) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} can't train when only one class is "
+                    f"present: got only the label {labels[0]!r}. A classifier needs "
+                    "samples of at least 2 classes.")
+            self.classes_ = labels
+        unseen = np.setdiff1d(unique_labels(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}; pass every label in `classes` on the "
+                "first call to partial_fit.")
+        idx = np.searchsorted(self.classes_, y)
+        return np.eye(len(self.classes_), dtype=dtype)[idx]
+
+    def _score_output(self, proba, y):
+        return float(np.mean(self.classes_[proba.argmax(axis=1)] == y))
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The most probable class of each sample.
+        """
+        return self.classes_[self._forward(X).argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities (the softmax output).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return self._forward(X)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of minibatch updates on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever be seen; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+        """
+        fitted = hasattr(self, "coefs_")
+        if not fitted and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if fitted and classes is not None:
+            if not np.array_equal(unique_labels(classes), self.classes_):
+                raise ValueError(
+                    f"`classes` {list(classes)} differs from the classes_ "
+                    f"{self.classes_.tolist()} of the first call to partial_fit.")
+        return self._partial_fit(X, y, sample_weight, classes)
+
+
+class NetworkRegressorMixin(RegressorMixin):
+    """Regressor behaviour: identity output with squared error."""
+
+    def _output_function(self):
+        return "identity"
+
+    def _encode_targets(self, y, first, classes, dtype):
+        """Targets as a float matrix ``(n_samples, n_outputs)``."""
+        y = np.asarray(y, dtype=dtype)
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if not first and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs but the model was fitted with "
+                f"{self.n_outputs_}.")
+        return Y
+
+    def _score_output(self, out, y):
+        from sklearn.metrics import r2_score
+
+        return float(r2_score(y, out.ravel() if out.shape[1] == 1 else out))
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        out = self._forward(X)
+        return out.ravel() if out.shape[1] == 1 else out
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of minibatch updates on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)

@@ -1,0 +1,102 @@
+"""Parameter and attribute documentation shared by every estimator.
+
+Each estimator's docstring holds the markers ``{shared_parameters}``,
+``{shared_attributes}`` and ``{classifier_attributes}``; :func:`fill_doc`
+replaces them, so a shared parameter is documented once.
+"""
+
+SHARED_PARAMETERS = """\
+hidden_layer_sizes : int or tuple of int, default=(100,)
+        Width of each hidden layer; its length is the number of hidden layers.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'relu6', 'softplus', \\
+'sign', 'hardtanh', 'leaky_relu', 'lwta'}, default='tanh'
+        Hidden nonlinearity ``phi``. ``'lwta'`` is local winner-take-all over
+        blocks of 4 consecutive units; ``'sign'`` has a zero derivative.
+    init : {'zeros', 'normal', 'uniform', 'orthogonal', 'glorot_uniform', \\
+'glorot_normal', 'he_normal', 'he_uniform'}
+        Initialisation of the forward weights ``W_l``; biases start at zero.
+    init_scale : float or None, default=None
+        Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
+        for the other schemes. None means 0.1 for normal and uniform, 1 else.
+    solver : {'sgd', 'adam'}, default='sgd'
+        Optimizer applied to the rule's descent directions.
+    alpha : float, default=0.0
+        L2 penalty; adds ``alpha * W / B`` to each weight's direction.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size ``B``; ``'auto'`` is ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule, as in :class:`~sklearn.neural_network.MLPClassifier`.
+    learning_rate_init : float, default=0.01
+        Initial step size.
+    power_t : float, default=0.5
+        Exponent of the ``'invscaling'`` schedule.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    shuffle : bool, default=True
+        Shuffle the samples before each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation, the shuffling and the validation split.
+    tol : float, default=1e-4
+        Minimum improvement of the loss (or validation score) that counts.
+    verbose : bool, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Continue from the current weights when ``fit`` is called again.
+    momentum : float, default=0.9
+        Momentum of ``'sgd'``.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with ``'sgd'``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data, stop when its score stops
+        improving, and restore the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's moment decay rates and stabiliser.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of more than ``tol`` before stopping."""
+
+SHARED_ATTRIBUTES = """\
+coefs_ : list of ndarray
+        ``coefs_[l - 1]`` is ``W_l`` of shape ``(n_{l-1}, n_l)``.
+    intercepts_ : list of ndarray
+        ``intercepts_[l - 1]`` is ``b_l``.
+    loss_curve_ : list of float
+        Training loss (task loss plus L2 term) after each epoch.
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+    validation_scores_ : list of float or None
+        Held-out score after each epoch (early stopping only).
+    validation_loss_curve_ : list of float or None
+        Held-out task loss after each epoch (early stopping only).
+    best_validation_score_ : float or None
+        Best held-out score (early stopping only).
+    n_iter_ : int
+        Number of epochs run.
+    t_ : int
+        Number of training samples seen.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        ``'softmax'`` for classifiers, ``'identity'`` for regressors.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` had string column names."""
+
+CLASSIFIER_ATTRIBUTES = """\
+classes_ : ndarray of shape (n_classes,)
+        Class labels."""
+
+
+def fill_doc(cls):
+    """Class decorator substituting the shared sections into ``cls.__doc__``."""
+    doc = cls.__doc__
+    for marker, text in [("{shared_parameters}", SHARED_PARAMETERS),
+                         ("{shared_attributes}", SHARED_ATTRIBUTES),
+                         ("{classifier_attributes}", CLASSIFIER_ATTRIBUTES)]:
+        doc = doc.replace(marker, text)
+    cls.__doc__ = doc
+    return cls

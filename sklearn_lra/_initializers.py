@@ -1,0 +1,71 @@
+"""Initialisation of forward weights and of fixed or learned feedback matrices."""
+
+import numpy as np
+
+#: Value of ``init_scale`` used when it is None, per scheme. For ``normal`` it is
+#: the standard deviation, for ``uniform`` the half-width, for the others a gain
+#: that multiplies the scheme's own variance-preserving scale.
+DEFAULT_SCALES = {
+    "zeros": 0.0,
+    "normal": 0.1,
+    "uniform": 0.1,
+    "orthogonal": 1.0,
+    "glorot_uniform": 1.0,
+    "glorot_normal": 1.0,
+    "he_normal": 1.0,
+    "he_uniform": 1.0,
+}
+INIT_SCHEMES = tuple(DEFAULT_SCALES)
+
+
+def _orthogonal(rng, shape):
+    """A random matrix with orthonormal rows or columns (QR of a Gaussian)."""
+    rows, cols = shape
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))  # makes the distribution uniform (Haar)
+    return q if rows >= cols else q.T
+
+
+def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
+    """Draw a ``fan_in x fan_out`` matrix.
+
+    Parameters
+    ----------
+    scheme : str
+        One of ``INIT_SCHEMES``.
+    shape : tuple of int
+        ``(fan_in, fan_out)``.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    scale : float or None
+        Standard deviation (``normal``), half-width (``uniform``) or gain (the
+        others); None takes ``DEFAULT_SCALES[scheme]``.
+    dtype : numpy dtype
+        Dtype of the result.
+
+    Returns
+    -------
+    W : ndarray of shape ``shape``
+    """
+    scale = DEFAULT_SCALES[scheme] if scale is None else scale
+    fan_in, fan_out = shape
+    if scheme == "zeros":
+        w = np.zeros(shape)
+    elif scheme == "normal":
+        w = scale * rng.standard_normal(shape)
+    elif scheme == "uniform":
+        w = rng.uniform(-scale, scale, shape)
+    elif scheme == "orthogonal":
+        w = scale * _orthogonal(rng, shape)
+    elif scheme == "glorot_uniform":
+        w = rng.uniform(-1, 1, shape) * scale * np.sqrt(6.0 / (fan_in + fan_out))
+    elif scheme == "glorot_normal":
+        w = rng.standard_normal(shape) * scale * np.sqrt(2.0 / (fan_in + fan_out))
+    elif scheme == "he_normal":
+        w = rng.standard_normal(shape) * scale * np.sqrt(2.0 / fan_in)
+    elif scheme == "he_uniform":
+        w = rng.uniform(-1, 1, shape) * scale * np.sqrt(6.0 / fan_in)
+    else:
+        raise ValueError(f"Unknown initialisation scheme {scheme!r}.")
+    return w.astype(dtype, copy=False)

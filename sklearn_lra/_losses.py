@@ -1,0 +1,69 @@
+"""Output functions, task losses and the local losses of target-based rules.
+
+Task losses pair with an output function so that the output error is always
+``e_L = z_L - Y`` (softmax with cross-entropy, identity with squared error).
+Local losses measure how far a layer's representation is from its target;
+their ``*_error(diff, out, scratch)`` functions write the derivative of the
+loss with respect to the representation into ``out``.
+"""
+
+import numpy as np
+
+# Probabilities are clipped away from 0 so that log() stays finite in float32.
+_PROB_EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
+
+
+def softmax(h, out):
+    """Row-wise softmax, stable for any finite input."""
+    if out is not h:
+        out[...] = h
+    out -= out.max(axis=1, keepdims=True)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def identity(h, out):
+    """The regressor's output function."""
+    if out is not h:
+        out[...] = h
+    return out
+
+
+def cross_entropy(Y, P, sample_weight=None):
+    """Mean of ``-sum_k Y_k log P_k`` over the rows, optionally weighted."""
+    eps = _PROB_EPS.get(P.dtype, 1e-12)
+    row = -np.einsum("ij,ij->i", Y, np.log(np.clip(P, eps, 1.0)))
+    return float(np.average(row, weights=sample_weight))
+
+
+def squared_error(Y, Z, sample_weight=None):
+    """Mean of ``0.5 * ||Z - Y||^2`` over the rows, optionally weighted."""
+    diff = Z - Y
+    row = 0.5 * np.einsum("ij,ij->i", diff, diff)
+    return float(np.average(row, weights=sample_weight))
+
+
+OUTPUTS = {"softmax": (softmax, cross_entropy), "identity": (identity, squared_error)}
+
+
+def squared_local_error(diff, out, scratch):
+    """Derivative of ``0.5 * diff**2``: the difference itself."""
+    if out is not diff:
+        out[...] = diff
+    return out
+
+
+def cauchy_local_error(diff, out, scratch):
+    """Derivative of the Cauchy loss ``log(1 + diff**2)``: ``2 d / (1 + d**2)``.
+
+    ``out`` may be ``diff``; ``scratch`` must be a third array of the same shape.
+    """
+    np.square(diff, out=scratch)
+    scratch += 1
+    np.divide(diff, scratch, out=out)
+    out *= 2
+    return out
+
+
+LOCAL_ERRORS = {"squared": squared_local_error, "cauchy": cauchy_local_error}

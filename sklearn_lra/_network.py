@@ -1,0 +1,147 @@
+"""A fully connected network: parameters, forward pass, and reusable buffers.
+
+Indices follow the equations: layer ``l = 1..L`` maps ``z[l-1]`` to
+``h[l] = z[l-1] W_l + b_l`` and ``z[l] = phi(h[l])`` (the output function at
+``l = L``). ``W_l`` is ``coefs[l - 1]``; lists ``h``, ``z`` and the buffers of
+a :class:`Workspace` are indexed by ``l`` directly (slot 0 of ``h`` is unused).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS
+from ._losses import OUTPUTS
+
+
+def matmul_into(A, W, out):
+    """``out = A @ W`` for a dense or sparse ``A`` without allocating when dense."""
+    if sp.issparse(A):
+        out[...] = A @ W
+    else:
+        np.matmul(A, W, out=out)
+    return out
+
+
+def transpose_matmul_into(A, D, out):
+    """``out = A.T @ D`` for a dense or sparse ``A``."""
+    if sp.issparse(A):
+        out[...] = A.T @ D
+    else:
+        np.matmul(A.T, D, out=out)
+    return out
+
+
+class Workspace:
+    """Preallocated arrays for minibatches of up to ``batch_size`` rows.
+
+    Holds the forward pass (``h``, ``z``), work arrays per layer (``delta``
+    for errors, ``target`` for target representations, ``scratch``, and
+    ``weighted`` for sample-weighted errors) and one direction buffer per
+    forward parameter. A workspace made with ``training=False`` holds only the
+    forward pass. ``rows(b)``
+    returns a workspace of row views for a shorter last minibatch, so nothing
+    is allocated while an epoch runs.
+    """
+
+    _PER_LAYER = ("h", "z", "delta", "scratch", "target", "weighted")
+
+    def __init__(self, layer_units, batch_size, dtype, training=True, _views_of=None):
+        self.batch_size = batch_size
+        self.sample_weight = None
+        if _views_of is not None:
+            self._view(_views_of)
+            return
+        names = self._PER_LAYER if training else ("h", "z")
+        for name in self._PER_LAYER:
+            arrays = [None] + [np.empty((batch_size, n), dtype) if name in names else None
+                               for n in layer_units[1:]]
+            setattr(self, name, arrays)
+        shapes = list(zip(layer_units[:-1], layer_units[1:]))
+        self.coef_grads = [np.empty(s, dtype) if training else None for s in shapes]
+        self.intercept_grads = [np.empty(n, dtype) if training else None
+                                for n in layer_units[1:]]
+        self._views = {batch_size: self}
+
+    def _view(self, full):
+        """Make this workspace the first ``batch_size`` rows of ``full``."""
+        for name in self._PER_LAYER:
+            rows = [None if a is None else a[: self.batch_size] for a in getattr(full, name)]
+            setattr(self, name, rows)
+        self.coef_grads = full.coef_grads
+        self.intercept_grads = full.intercept_grads
+        self._views = full._views
+
+    def rows(self, n_rows):
+        """The workspace restricted to the first ``n_rows`` rows (cached)."""
+        ws = self._views.get(n_rows)
+        if ws is None:
+            ws = Workspace(None, n_rows, None, _views_of=self)
+            self._views[n_rows] = ws
+        return ws
+
+    @property
+    def directions(self):
+        """Direction buffers in the order of ``Network.params``."""
+        return self.coef_grads + self.intercept_grads
+
+
+class Network:
+    """Weights, biases and the nonlinearities of a fully connected network.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        ``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of shape ``(n_l,)``.
+    activation : str
+        Hidden activation, a key of ``ACTIVATIONS``.
+    output : str
+        Output function, a key of ``OUTPUTS``.
+    """
+
+    def __init__(self, coefs, intercepts, activation, output):
+        self.coefs = coefs
+        self.intercepts = intercepts
+        self.activation_name = activation
+        self.phi = ACTIVATIONS[activation]
+        self.output_name = output
+        self.out_fn, self.loss_fn = OUTPUTS[output]
+
+    @property
+    def n_layers(self):
+        """Number of weight layers ``L``."""
+        return len(self.coefs)
+
+    @property
+    def params(self):
+        """The forward parameters as one flat list (weights, then biases)."""
+        return self.coefs + self.intercepts
+
+    def layer_units(self):
+        """Widths ``n_0, ..., n_L``."""
+        return [self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
+
+    def activate(self, l, h, out):
+        """Apply layer ``l``'s nonlinearity: ``phi`` below the top, else the output."""
+        if l == self.n_layers:
+            return self.out_fn(h, out)
+        return self.phi.forward(h, out)
+
+    def forward(self, X, ws):
+        """Fill ``ws.h`` and ``ws.z`` for the rows of ``X``; returns ``z_L``."""
+        ws.z[0] = X
+        for l in range(1, self.n_layers + 1):
+            h = matmul_into(ws.z[l - 1], self.coefs[l - 1], ws.h[l])
+            h += self.intercepts[l - 1]
+            self.activate(l, h, ws.z[l])
+        return ws.z[self.n_layers]
+
+    def predict_output(self, X, chunk_size=4096):
+        """``z_L`` for all rows of ``X``, computed in chunks to bound memory."""
+        n = X.shape[0]
+        dtype = self.coefs[0].dtype
+        out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
+        ws = Workspace(self.layer_units(), min(chunk_size, max(n, 1)), dtype, training=False)
+        for start in range(0, n, ws.batch_size):
+            stop = min(start + ws.batch_size, n)
+            out[start:stop] = self.forward(X[start:stop], ws.rows(stop - start))
+        return out

@@ -1,0 +1,106 @@
+"""Stochastic optimizers that update flat lists of arrays in place.
+
+They know nothing about networks: ``step(params, directions, learning_rate)``
+moves every ``params[i]`` against ``directions[i]``. Directions are scratch
+buffers owned by the caller and are overwritten, which saves one temporary
+array per parameter per minibatch.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to update, in place.
+    momentum : float
+        Momentum ``mu``; 0 gives plain SGD.
+    nesterov : bool
+        Use Nesterov's momentum.
+
+    Notes
+    -----
+    With velocity ``v`` and learning rate ``lr``::
+
+        v <- mu v - lr g
+        p <- p + v                      (classical)
+        p <- p + mu v - lr g            (Nesterov)
+    """
+
+    def __init__(self, params, momentum=0.9, nesterov=True):
+        self.momentum = momentum
+        self.nesterov = nesterov and momentum > 0
+        self.velocities = [np.zeros_like(p) for p in params] if momentum else None
+
+    def step(self, params, directions, learning_rate):
+        """Apply one update; ``directions`` are overwritten."""
+        mu = self.momentum
+        if not mu:
+            for p, g in zip(params, directions):
+                g *= learning_rate
+                p -= g
+            return
+        for p, g, v in zip(params, directions, self.velocities):
+            g *= learning_rate
+            v *= mu
+            v -= g
+            if self.nesterov:
+                p += mu * v
+                p -= g
+            else:
+                p += v
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2015) with bias correction folded into the step size.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to update, in place.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        Added to the root of the second moment for stability.
+
+    Notes
+    -----
+    ::
+
+        m <- b1 m + (1 - b1) g
+        s <- b2 s + (1 - b2) g^2
+        p <- p - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(s) + eps)
+    """
+
+    def __init__(self, params, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.first = [np.zeros_like(p) for p in params]
+        self.second = [np.zeros_like(p) for p in params]
+
+    def step(self, params, directions, learning_rate):
+        """Apply one update; ``directions`` are overwritten."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        lr = learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for p, g, m, s in zip(params, directions, self.first, self.second):
+            m *= b1
+            m += (1 - b1) * g
+            np.square(g, out=g)
+            s *= b2
+            s += (1 - b2) * g
+            np.sqrt(s, out=g)
+            g += self.epsilon
+            np.divide(m, g, out=g)
+            g *= lr
+            p -= g
+
+
+def make_optimizer(solver, params, estimator):
+    """Build the optimizer named by ``solver`` with the estimator's settings."""
+    if solver == "sgd":
+        return SGD(params, estimator.momentum, estimator.nesterovs_momentum)
+    return Adam(params, estimator.beta_1, estimator.beta_2, estimator.epsilon)

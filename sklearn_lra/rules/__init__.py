@@ -1,0 +1,1 @@
+"""Learning rules: each module holds one rule's maths and its estimators."""

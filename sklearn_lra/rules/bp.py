@@ -1,0 +1,115 @@
+"""Back-propagation: the exact gradient of the task loss."""
+
+import numpy as np
+
+from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._docstrings import fill_doc
+from .._params import store_params
+from ._rule import LearningRule, layer_directions, output_error, times_derivative
+
+
+class BackPropagationRule(LearningRule):
+    """``delta_L = e_L``, ``delta_l = (delta_{l+1} W_{l+1}^T) * phi'(h_l)``."""
+
+    def directions(self, net, ws, Y, extra, extra_grads):
+        delta = output_error(net, ws, Y)
+        for l in range(net.n_layers, 1, -1):
+            layer_directions(ws, l, delta)
+            below = np.matmul(delta, net.coefs[l - 1].T, out=ws.delta[l - 1])
+            delta = times_derivative(net, ws, l - 1, below)
+        layer_directions(ws, 1, delta)
+
+
+class _BP(BaseNetwork):
+    """Hyperparameters of the back-propagation estimators."""
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="tanh",
+        *,
+        init="glorot_uniform",
+        init_scale=None,
+        solver="sgd",
+        alpha=0.0,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.01,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+    ):
+        store_params(self, locals())
+
+    def _make_rule(self):
+        return BackPropagationRule(self)
+
+
+_NOTES = """
+    Notes
+    -----
+    With the output error ``e_L = z_L - Y`` of softmax with cross-entropy (or
+    identity with squared error)::
+
+        delta_L = e_L
+        delta_l = (delta_{l+1} W_{l+1}^T) * phi'(h_l)        l = L-1 .. 1
+        dW_l = z_{l-1}^T delta_l / B,    db_l = mean(delta_l)
+
+    References
+    ----------
+    .. [1] Rumelhart, Hinton and Williams, "Learning representations by
+       back-propagating errors", Nature 323, 1986.
+"""
+
+
+@fill_doc
+class BPClassifier(NetworkClassifierMixin, _BP):
+    __doc__ = """Multi-layer perceptron classifier trained by back-propagation.
+
+    The reference rule of the package. ``init`` defaults to
+    ``'glorot_uniform'``: from ``init='zeros'`` back-propagation cannot train
+    its hidden layers (their error passes through ``W^T = 0``).
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    Attributes
+    ----------
+    {classifier_attributes}
+    {shared_attributes}
+
+    See Also
+    --------
+    LRAClassifier : the same network trained by local representation alignment.
+    """ + _NOTES
+
+
+@fill_doc
+class BPRegressor(NetworkRegressorMixin, _BP):
+    __doc__ = """Multi-layer perceptron regressor trained by back-propagation.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    Attributes
+    ----------
+    {shared_attributes}
+
+    See Also
+    --------
+    LRARegressor : the same network trained by local representation alignment.
+    """ + _NOTES

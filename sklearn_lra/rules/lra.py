@@ -1,0 +1,318 @@
+"""Local representation alignment (LRA): every layer chases a local target.
+
+Targets are computed top-down: the error of layer ``l`` against its target is
+sent to layer ``l - 1`` (through a feedback matrix ``E_l`` in the ``fdbk`` and
+``lra_e`` forms, through the exact local gradient in the ``diff`` form), moves
+that layer's pre-activation by ``-beta * d``, and the miss between the layer
+and its moved representation is the layer's error. Each layer then updates
+its own weights from its own error; no global gradient is formed.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._compat import Interval, StrOptions
+from .._docstrings import fill_doc
+from .._initializers import init_matrix
+from .._losses import LOCAL_ERRORS
+from .._params import store_params
+from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, output_error
+
+#: Per-form defaults of the parameters left at None.
+FORM_DEFAULTS = {
+    "fdbk": {"local_error": "pre", "gamma": 0.0},
+    "diff": {"local_error": "pre", "gamma": 0.0},
+    "lra_e": {"local_error": "post", "gamma": 1.0},
+}
+
+
+class LocalRepresentationAlignmentRule(LearningRule):
+    """The LRA rule; see :class:`LRAClassifier` for the equations."""
+
+    def __init__(self, estimator):
+        super().__init__(estimator)
+        defaults = FORM_DEFAULTS[estimator.form]
+        self.form = estimator.form
+        self.beta = estimator.beta
+        self.n_steps = estimator.n_target_steps
+        self.loss_error = LOCAL_ERRORS[estimator.local_loss]
+        self.local_error = estimator.local_error or defaults["local_error"]
+        self.gamma = defaults["gamma"] if estimator.gamma is None else estimator.gamma
+        self.update_cap = estimator.update_cap
+        self.displacement_cap = estimator.displacement_cap
+        # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
+        self.needs_derivative = self.form == "diff" or self.local_error == "post_derivative"
+
+    def init_params(self, layer_units, rng, dtype):
+        """Feedback matrices ``E_l`` (``n_l x n_{l-1}``) for ``l = 2..L``."""
+        if self.form == "diff":
+            return {}
+        est = self.estimator
+        E = [init_matrix(est.feedback_init, (layer_units[l], layer_units[l - 1]), rng,
+                         est.feedback_scale, dtype)
+             for l in range(2, len(layer_units))]
+        return {"feedback_matrices_": E}
+
+    def learning_rates(self):
+        """``E`` learns at ``gamma`` times the forward learning rate (when > 0)."""
+        if self.form == "diff" or not self.gamma:
+            return {}
+        return {"feedback_matrices_": self.gamma}
+
+    # ----------------------------------------------------------- one minibatch
+
+    def directions(self, net, ws, Y, extra, extra_grads):
+        units = update = output_error(net, ws, Y)
+        self._update_layer(ws, net.n_layers, update, extra_grads)
+        for l in range(net.n_layers, 1, -1):
+            hbar = self._target_below(net, ws, l, units, update, Y, extra)
+            units, update = self._errors(net, ws, l - 1, ws.h[l - 1], ws.z[l - 1], hbar,
+                                         ws.delta[l - 1], ws.scratch[l - 1])
+            self._update_layer(ws, l - 1, update, extra_grads)
+
+    def _update_layer(self, ws, l, update, extra_grads):
+        """``dW_l = z_{l-1}^T e'_l / B`` capped at ``c1``; ``E_l`` follows ``dW_l^T``."""
+        grad = cap_norm(layer_directions(ws, l, update), self.update_cap)
+        if extra_grads and l >= 2:
+            extra_grads["feedback_matrices_"][l - 2][...] = grad.T
+
+    def _target_below(self, net, ws, l, units, update, Y, extra):
+        """``hbar_{l-1} = h_{l-1} - beta d_{l-1}``, refined ``K - 1`` more times."""
+        hbar = ws.target[l - 1]
+        d = self._displacement(net, ws, l, units, update, extra, out=ws.delta[l - 1])
+        np.multiply(d, -self.beta, out=hbar)
+        hbar += ws.h[l - 1]
+        for _ in range(self.n_steps - 1):
+            units, update = self._errors_from_moved(net, ws, l, hbar, Y)
+            hbar -= self.beta * self._displacement(net, ws, l, units, update, extra,
+                                                   out=np.empty_like(hbar))
+        return hbar
+
+    def _displacement(self, net, ws, l, units, update, extra, out):
+        """``d_{l-1}``: ``e_l E_l`` (fdbk, lra_e) or ``(e'_l W_l^T) * phi'(h_{l-1})`` (diff)."""
+        if self.form == "diff":
+            np.matmul(update, net.coefs[l - 1].T, out=out)
+            out *= net.phi.derivative(ws.h[l - 1], ws.z[l - 1], ws.scratch[l - 1])
+        else:
+            np.matmul(units, extra["feedback_matrices_"][l - 2], out=out)
+        return cap_row_norms(out, self.displacement_cap)
+
+    def _errors(self, net, ws, l, h, z, hbar, units_out, update_out):
+        """Error units ``e_l`` and update error ``e'_l`` of layer ``l`` against ``hbar``.
+
+        ``'pre'`` measures ``h - hbar``; ``'post'`` measures ``z - phi(hbar)``;
+        ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the update.
+        """
+        if self.local_error == "pre":
+            np.subtract(h, hbar, out=units_out)
+        else:
+            net.phi.forward(hbar, out=units_out)
+            np.subtract(z, units_out, out=units_out)
+        self.loss_error(units_out, units_out, update_out)
+        if self.local_error != "post_derivative":
+            return units_out, units_out
+        net.phi.derivative(h, z, out=update_out)
+        update_out *= units_out
+        return units_out, update_out
+
+    def _errors_from_moved(self, net, ws, l, hbar_below, Y):
+        """Errors of layer ``l`` recomputed from the moved layer below (``K > 1``)."""
+        z_below = net.phi.forward(hbar_below, out=np.empty_like(hbar_below))
+        h = z_below @ net.coefs[l - 1] + net.intercepts[l - 1]
+        z = net.activate(l, h, out=np.empty_like(h))
+        if l == net.n_layers:
+            e = z - Y
+            return e, e
+        return self._errors(net, ws, l, h, z, ws.target[l],
+                            np.empty_like(h), np.empty_like(h))
+
+
+class _LRA(BaseNetwork):
+    """Hyperparameters of the LRA estimators."""
+
+    _parameter_constraints = {
+        **BaseNetwork._parameter_constraints,
+        "form": [StrOptions({"fdbk", "diff", "lra_e"})],
+        "beta": [Interval(Real, 0, None, closed="left")],
+        "n_target_steps": [Interval(Integral, 1, None, closed="left")],
+        "local_loss": [StrOptions(set(LOCAL_ERRORS))],
+        "local_error": [StrOptions({"pre", "post", "post_derivative"}), None],
+        "feedback_init": [StrOptions({"normal", "uniform", "orthogonal"})],
+        "feedback_scale": [Interval(Real, 0, None, closed="neither"), None],
+        "gamma": [Interval(Real, 0, None, closed="left"), None],
+        "update_cap": [Interval(Real, 0, None, closed="neither"), None],
+        "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="tanh",
+        *,
+        form="fdbk",
+        beta=0.1,
+        n_target_steps=1,
+        local_loss="cauchy",
+        local_error=None,
+        feedback_init="normal",
+        feedback_scale=1.0,
+        gamma=None,
+        update_cap=None,
+        displacement_cap=None,
+        init="zeros",
+        init_scale=None,
+        solver="sgd",
+        alpha=0.0,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.01,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+    ):
+        store_params(self, locals())
+
+    @property
+    def _rule_attributes(self):
+        return () if self.form == "diff" else ("feedback_matrices_",)
+
+    def _make_rule(self):
+        return LocalRepresentationAlignmentRule(self)
+
+
+_LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
+        How the error of layer ``l`` displaces layer ``l - 1``. ``'fdbk'``
+        (LRA-fdbk): through a feedback matrix, ``d = e_l E_l``. ``'diff'``
+        (LRA-diff): through the exact local gradient, ``d = (e'_l W_l^T) *
+        phi'(h_{l-1})``. ``'lra_e'`` (LRA-E, 2019): as ``'fdbk'`` with the
+        2019 defaults, post-activation errors and learned ``E`` (``gamma=1``).
+    beta : float, default=0.1
+        ``beta``, the step that moves a representation towards its target:
+        ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``.
+    n_target_steps : int, default=1
+        ``K``, the number of times a target is refined by recomputing the
+        layer above from the moved representation (``K > 1`` allocates).
+    local_loss : {'cauchy', 'squared'}, default='cauchy'
+        The local loss of a hidden layer against its target: Cauchy
+        ``log(1 + d^2)`` (bounded error ``2d / (1 + d^2)``) or ``d^2 / 2``.
+    local_error : {'pre', 'post', 'post_derivative'} or None, default=None
+        Where a hidden layer's miss ``d`` is measured: ``'pre'``,
+        ``h_l - hbar_l`` (needs no derivative, so signum units learn);
+        ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E); ``'post_derivative'``, the
+        latter times ``phi'(h_l)`` in the weight update. None takes the form's
+        default (``'pre'`` for fdbk and diff, ``'post'`` for lra_e).
+    feedback_init : {'normal', 'uniform', 'orthogonal'}, default='normal'
+        Distribution of the feedback matrices ``E_l``.
+    feedback_scale : float or None, default=1.0
+        Standard deviation (normal), half-width (uniform) or gain (orthogonal)
+        of ``E_l``.
+    gamma : float or None, default=None
+        ``gamma``: ``E_l`` learns with direction ``dW_l^T`` at ``gamma`` times
+        the learning rate; 0 keeps it fixed. None means 0 for fdbk, 1 for lra_e.
+    update_cap : float or None, default=None
+        ``c1``, the largest Frobenius norm of a weight direction ``dW_l``.
+    displacement_cap : float or None, default=None
+        ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
+    """
+
+_LRA_NOTES = """
+    Notes
+    -----
+    Output error ``e_L = z_L - Y``; then for ``l = L .. 2``::
+
+        d_{l-1}    = e_l E_l                                   (fdbk, lra_e)
+                   = (e'_l W_l^T) * phi'(h_{l-1})              (diff)
+        hbar_{l-1} = h_{l-1} - beta * cap(d_{l-1}, c2)
+        e_{l-1}    = loss'(h_{l-1} - hbar_{l-1})               ('pre')
+                   = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post')
+        e'_{l-1}   = e_{l-1}   (or e_{l-1} * phi'(h_{l-1}) for 'post_derivative')
+
+    and every layer moves its own weights along
+    ``dW_l = cap(z_{l-1}^T e'_l / B, c1)``, ``db_l = mean(e'_l)``; a learned
+    ``E_l`` moves along ``gamma * dW_l^T``.
+
+    Because the error reaches hidden layers through ``E`` rather than
+    ``W^T``, training starts from an all-zero initialisation: the first
+    layer sees ``z_0 = X != 0`` and moves first, the layers above follow.
+
+    The full text of the 2018 paper was not available; the details above
+    marked as options (where the miss is measured, the feedback scale,
+    whether ``E`` learns) are design decisions whose defaults were chosen
+    by measurement, see ``doc/results.md``.
+
+    References
+    ----------
+    .. [1] Ororbia, Mali, Kifer and Giles, "Conducting Credit Assignment by
+       Aligning Local Representations", arXiv:1803.01834, 2018.
+    .. [2] Ororbia and Mali, "Biologically Motivated Algorithms for
+       Propagating Local Target Representations", AAAI 2019.
+"""
+
+
+@fill_doc
+class LRAClassifier(NetworkClassifierMixin, _LRA):
+    __doc__ = """Multi-layer perceptron classifier trained by local representation alignment.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Width of each hidden layer.
+    activation : str, default='tanh'
+        Hidden nonlinearity ``phi``; see the shared list below.
+    """ + _LRA_PARAMETERS + """init : str, default='zeros'
+        Initialisation of the forward weights; LRA trains from all zeros.
+    {shared_parameters}
+
+    Attributes
+    ----------
+    {classifier_attributes}
+    feedback_matrices_ : list of ndarray
+        ``feedback_matrices_[l - 2]`` is ``E_l`` of shape ``(n_l, n_{l-1})``
+        (absent for ``form='diff'``).
+    {shared_attributes}
+
+    See Also
+    --------
+    BPClassifier : the same network trained by back-propagation.
+    """ + _LRA_NOTES
+
+
+@fill_doc
+class LRARegressor(NetworkRegressorMixin, _LRA):
+    __doc__ = """Multi-layer perceptron regressor trained by local representation alignment.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Width of each hidden layer.
+    activation : str, default='tanh'
+        Hidden nonlinearity ``phi``; see the shared list below.
+    """ + _LRA_PARAMETERS + """init : str, default='zeros'
+        Initialisation of the forward weights; LRA trains from all zeros.
+    {shared_parameters}
+
+    Attributes
+    ----------
+    feedback_matrices_ : list of ndarray
+        ``feedback_matrices_[l - 2]`` is ``E_l`` of shape ``(n_l, n_{l-1})``
+        (absent for ``form='diff'``).
+    {shared_attributes}
+
+    See Also
+    --------
+    BPRegressor : the same network trained by back-propagation.
+    """ + _LRA_NOTES
