@@ -105,8 +105,10 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
     def _fit_atomic(self, X, y, sample_weight, incremental, classes=None):
         """Run a fit; on any error restore every attribute as it was before."""
         # Lists and the random state are mutated in place by training: copy them.
-        saved = {k: copy.copy(v) if isinstance(v, list | np.random.RandomState) else v
-                 for k, v in self.__dict__.items()}
+        saved = {
+            k: copy.copy(v) if isinstance(v, list | np.random.RandomState) else v
+            for k, v in self.__dict__.items()
+        }
         try:
             return self._fit(X, y, sample_weight, incremental, classes)
         except BaseException:
@@ -142,8 +144,14 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         else:
             dtype = (np.float64, np.float32)
         X, y = validate_data(
-            self, X, y, reset=reset, accept_sparse=["csr", "csc"], dtype=dtype,
-            multi_output=not is_classifier(self), y_numeric=not is_classifier(self),
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=["csr", "csc"],
+            dtype=dtype,
+            multi_output=not is_classifier(self),
+            y_numeric=not is_classifier(self),
         )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # minibatches slice rows, which CSR does cheaply
@@ -180,8 +188,10 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         """Fresh weights and rule parameters for a network of this shape."""
         units = [n_features] + self._hidden_sizes() + [n_outputs]
         rng = self._random_state
-        coefs = [init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
-                 for i in range(len(units) - 1)]
+        coefs = [
+            init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
+            for i in range(len(units) - 1)
+        ]
         intercepts = [np.zeros(n, dtype=dtype) for n in units[1:]]
         net = Network(coefs, intercepts, self.activation, self._output_function())
         rule = self._make_rule()
@@ -223,9 +233,7 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         best = None
         for _ in range(max_iter):
             tic = time.perf_counter()
-            t0 = self.t_
-            loss = run_epoch(state, X, Y, sw, batch_size, rng, self.shuffle,
-                             lambda seen: self._scheduled_rate(t0 + seen))
+            loss = run_epoch(state, X, Y, sw, batch_size, rng, self.shuffle, self._scheduled_rate)
             loss += self._l2_penalty(state.net, batch_size)
             self.n_iter_ += 1
             self.t_ += X.shape[0]
@@ -242,6 +250,7 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
                     f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
                     "reached and the optimization hasn't converged yet.",
                     ConvergenceWarning,
+                    stacklevel=3,
                 )
         if best is not None:
             self._restore(state, best)
@@ -255,12 +264,16 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         idx = np.arange(X.shape[0])
         try:
             train, val = train_test_split(
-                idx, test_size=self.validation_fraction, random_state=self._random_state,
-                stratify=stratify)
+                idx,
+                test_size=self.validation_fraction,
+                random_state=self._random_state,
+                stratify=stratify,
+            )
         except ValueError as exc:
             raise ValueError(
                 f"early_stopping could not hold out validation_fraction="
-                f"{self.validation_fraction} of {X.shape[0]} samples: {exc}") from exc
+                f"{self.validation_fraction} of {X.shape[0]} samples: {exc}"
+            ) from exc
         sw_train = None if sw is None else sw[train]
         return X[train], Y[train], sw_train, X[val], y[val], Y[val]
 
@@ -273,13 +286,14 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "
                 "samples; using the whole data set as one minibatch.",
                 UserWarning,
+                stacklevel=4,
             )
         return int(min(self.batch_size, n_samples))
 
-    def _scheduled_rate(self, n_seen):
-        """The learning rate after ``n_seen`` samples under ``learning_rate``."""
+    def _scheduled_rate(self, n_seen_in_epoch):
+        """The learning rate after ``t_ + n_seen_in_epoch`` samples."""
         if self.learning_rate == "invscaling":
-            return self.learning_rate_init / (n_seen + 1) ** self.power_t
+            return self.learning_rate_init / (self.t_ + n_seen_in_epoch + 1) ** self.power_t
         return self._learning_rate
 
     def _l2_penalty(self, net, batch_size):
@@ -294,7 +308,8 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         if not np.isfinite(loss):
             raise FloatingPointError(
                 f"The training loss became {loss} at epoch {self.n_iter_}: training "
-                "diverged. Try a smaller learning_rate_init or another init.")
+                "diverged. Try a smaller learning_rate_init or another init."
+            )
         if self.early_stopping:
             score, val_loss = self._validation_score(state.net, X_val, y_val, Y_val)
             self.validation_scores_.append(score)
@@ -327,8 +342,10 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
             return False
         if self.verbose:
             what = "Validation score" if self.early_stopping else "Training loss"
-            print(f"{what} did not improve more than tol={self.tol} for "
-                  f"{self.n_iter_no_change} consecutive epochs. Stopping.")
+            print(
+                f"{what} did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
         return True
 
     def _print_progress(self, loss, seconds):
@@ -342,14 +359,19 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _snapshot(self, state):
         """Copies of every parameter, to restore the best epoch later."""
-        return ([W.copy() for W in state.net.coefs], [b.copy() for b in state.net.intercepts],
-                {k: [a.copy() for a in v] for k, v in state.extra.items()})
+        return (
+            [W.copy() for W in state.net.coefs],
+            [b.copy() for b in state.net.intercepts],
+            {k: [a.copy() for a in v] for k, v in state.extra.items()},
+        )
 
     def _restore(self, state, snapshot):
         """Write a snapshot back into the state's arrays."""
         coefs, intercepts, extra = snapshot
-        for dst, src in zip(state.net.params + [a for v in state.extra.values() for a in v],
-                            coefs + intercepts + [a for v in extra.values() for a in v]):
+        for dst, src in zip(
+            state.net.params + [a for v in state.extra.values() for a in v],
+            coefs + intercepts + [a for v in extra.values() for a in v],
+        ):
             dst[...] = src
 
     def _commit(self, state):
@@ -373,8 +395,9 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
     def _forward(self, X):
         """Validated ``X`` through the fitted network, in bounded memory."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"],
-                          dtype=self.coefs_[0].dtype)
+        X = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=self.coefs_[0].dtype
+        )
         return self._network().predict_output(X)
 
     def __sklearn_tags__(self):
@@ -399,14 +422,16 @@ class NetworkClassifierMixin(ClassifierMixin):
                 raise ValueError(
                     f"{type(self).__name__} can't train when only one class is "
                     f"present: got only the label {labels[0]!r}. A classifier needs "
-                    "samples of at least 2 classes.")
+                    "samples of at least 2 classes."
+                )
             self.classes_ = labels
         unseen = np.setdiff1d(unique_labels(y), self.classes_)
         if unseen.size:
             raise ValueError(
                 f"y contains labels {unseen.tolist()} that are not in classes_ "
                 f"{self.classes_.tolist()}; pass every label in `classes` on the "
-                "first call to partial_fit.")
+                "first call to partial_fit."
+            )
         idx = np.searchsorted(self.classes_, y)
         return np.eye(len(self.classes_), dtype=dtype)[idx]
 
@@ -485,7 +510,8 @@ class NetworkClassifierMixin(ClassifierMixin):
             if not np.array_equal(unique_labels(classes), self.classes_):
                 raise ValueError(
                     f"`classes` {list(classes)} differs from the classes_ "
-                    f"{self.classes_.tolist()} of the first call to partial_fit.")
+                    f"{self.classes_.tolist()} of the first call to partial_fit."
+                )
         return self._partial_fit(X, y, sample_weight, classes)
 
 
@@ -501,8 +527,8 @@ class NetworkRegressorMixin(RegressorMixin):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not first and Y.shape[1] != self.n_outputs_:
             raise ValueError(
-                f"y has {Y.shape[1]} outputs but the model was fitted with "
-                f"{self.n_outputs_}.")
+                f"y has {Y.shape[1]} outputs but the model was fitted with {self.n_outputs_}."
+            )
         return Y
 
     def _score_output(self, out, y):

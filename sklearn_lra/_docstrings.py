@@ -94,9 +94,11 @@ classes_ : ndarray of shape (n_classes,)
 def fill_doc(cls):
     """Class decorator substituting the shared sections into ``cls.__doc__``."""
     doc = cls.__doc__
-    for marker, text in [("{shared_parameters}", SHARED_PARAMETERS),
-                         ("{shared_attributes}", SHARED_ATTRIBUTES),
-                         ("{classifier_attributes}", CLASSIFIER_ATTRIBUTES)]:
+    for marker, text in [
+        ("{shared_parameters}", SHARED_PARAMETERS),
+        ("{shared_attributes}", SHARED_ATTRIBUTES),
+        ("{classifier_attributes}", CLASSIFIER_ATTRIBUTES),
+    ]:
         doc = doc.replace(marker, text)
     cls.__doc__ = doc
     return cls

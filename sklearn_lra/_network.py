@@ -53,13 +53,13 @@ class Workspace:
             return
         names = self._PER_LAYER if training else ("h", "z")
         for name in self._PER_LAYER:
-            arrays = [None] + [np.empty((batch_size, n), dtype) if name in names else None
-                               for n in layer_units[1:]]
+            arrays = [None] + [
+                np.empty((batch_size, n), dtype) if name in names else None for n in layer_units[1:]
+            ]
             setattr(self, name, arrays)
         shapes = list(zip(layer_units[:-1], layer_units[1:]))
         self.coef_grads = [np.empty(s, dtype) if training else None for s in shapes]
-        self.intercept_grads = [np.empty(n, dtype) if training else None
-                                for n in layer_units[1:]]
+        self.intercept_grads = [np.empty(n, dtype) if training else None for n in layer_units[1:]]
         self._views = {batch_size: self}
 
     def _view(self, full):

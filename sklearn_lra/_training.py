@@ -44,8 +44,9 @@ class TrainingState:
         """The workspace for ``batch_size`` rows, made on first use."""
         if self.ws is None or self.ws.batch_size < batch_size:
             self.ws = Workspace(self.net.layer_units(), batch_size, self.net.coefs[0].dtype)
-            self.ws.x_buffer = None if sp.issparse(X) else np.empty(
-                (batch_size, X.shape[1]), dtype=X.dtype)
+            self.ws.x_buffer = (
+                None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+            )
         return self.ws
 
     def step(self, ws, learning_rate, alpha):

@@ -59,9 +59,7 @@ def read_idx_bytes(path):
     except (OSError, EOFError, zlib.error) as exc:
         # gzip reports a cut-off download as EOFError and a damaged one as
         # BadGzipFile (an OSError) or zlib.error: one message for all three.
-        raise ValueError(
-            f"{os.fspath(path)!r} is a corrupt or truncated gzip file: {exc}"
-        ) from exc
+        raise ValueError(f"{os.fspath(path)!r} is a corrupt or truncated gzip file: {exc}") from exc
 
 
 def parse_idx(content, name="<bytes>"):
@@ -95,8 +93,7 @@ def parse_idx(content, name="<bytes>"):
     zero, code, ndim = content[0] << 8 | content[1], content[2], content[3]
     if zero != 0 or code not in _IDX_DTYPES:
         raise ValueError(
-            f"{name!r} is not an IDX file: bad magic number "
-            f"0x{bytes(content[:4]).hex()}"
+            f"{name!r} is not an IDX file: bad magic number 0x{bytes(content[:4]).hex()}"
         )
     header_size = 4 + 4 * ndim
     if len(content) < header_size:

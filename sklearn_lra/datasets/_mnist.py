@@ -105,9 +105,7 @@ _SUBSETS = {"train": ("train",), "test": ("test",), "all": ("train", "test")}
 _N_PIXELS = 28 * 28
 
 
-def fetch_mnist(
-    *, data_home=None, subset="train", download_if_missing=True, return_X_y=False
-):
+def fetch_mnist(*, data_home=None, subset="train", download_if_missing=True, return_X_y=False):
     """Load the MNIST data set of handwritten digits (classification).
 
     70,000 grey-scale images of 28x28 pixels of the digits 0 to 9, in the
@@ -309,9 +307,7 @@ def fetch_fashion_mnist(
 def _fetch(spec, *, data_home, subset, download_if_missing, return_X_y):
     """Locate (or download), verify and assemble the files of one data set."""
     if subset not in _SUBSETS:
-        raise ValueError(
-            f"subset must be one of {sorted(_SUBSETS)}, got {subset!r} instead"
-        )
+        raise ValueError(f"subset must be one of {sorted(_SUBSETS)}, got {subset!r} instead")
     parts = _SUBSETS[subset]
     cache_dir = Path(get_data_home(data_home)) / spec.name
     basenames = [_FILES[part, kind] for part in parts for kind in ("images", "labels")]
@@ -396,9 +392,7 @@ def _locate(spec, cache_dir, basenames, download_if_missing):
         missing = [name for name in missing if name not in paths]
         if not missing:
             return paths
-    raise FileNotFoundError(
-        _not_found_message(spec, missing, dirs, download_if_missing, errors)
-    )
+    raise FileNotFoundError(_not_found_message(spec, missing, dirs, download_if_missing, errors))
 
 
 def _not_found_message(spec, missing, dirs, download_if_missing, errors):
@@ -444,9 +438,7 @@ def _download(spec, basename, cache_dir):
     errors = []
     for base_url in spec.base_urls:
         url = base_url + basename + ".gz"
-        fd, tmp_name = tempfile.mkstemp(
-            dir=cache_dir, prefix=f".{basename}.", suffix=".part"
-        )
+        fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=f".{basename}.", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as tmp, _urlopen(url, timeout=_TIMEOUT) as src:
                 shutil.copyfileobj(src, tmp)
@@ -522,9 +514,7 @@ def _descr(spec):
     """The description of the data set from descr/, if installed with us."""
     try:
         return (
-            resources.files(__package__)
-            .joinpath("descr", spec.descr)
-            .read_text(encoding="utf-8")
+            resources.files(__package__).joinpath("descr", spec.descr).read_text(encoding="utf-8")
         )
     except OSError:
         # Not shipped (e.g. a build that left out package data): a short

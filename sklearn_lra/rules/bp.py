@@ -76,7 +76,8 @@ _NOTES = """
 
 @fill_doc
 class BPClassifier(NetworkClassifierMixin, _BP):
-    __doc__ = """Multi-layer perceptron classifier trained by back-propagation.
+    __doc__ = (
+        """Multi-layer perceptron classifier trained by back-propagation.
 
     The reference rule of the package. ``init`` defaults to
     ``'glorot_uniform'``: from ``init='zeros'`` back-propagation cannot train
@@ -94,12 +95,15 @@ class BPClassifier(NetworkClassifierMixin, _BP):
     See Also
     --------
     LRAClassifier : the same network trained by local representation alignment.
-    """ + _NOTES
+    """
+        + _NOTES
+    )
 
 
 @fill_doc
 class BPRegressor(NetworkRegressorMixin, _BP):
-    __doc__ = """Multi-layer perceptron regressor trained by back-propagation.
+    __doc__ = (
+        """Multi-layer perceptron regressor trained by back-propagation.
 
     Parameters
     ----------
@@ -112,4 +116,6 @@ class BPRegressor(NetworkRegressorMixin, _BP):
     See Also
     --------
     LRARegressor : the same network trained by local representation alignment.
-    """ + _NOTES
+    """
+        + _NOTES
+    )

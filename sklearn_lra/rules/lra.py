@@ -50,9 +50,16 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if self.form == "diff":
             return {}
         est = self.estimator
-        E = [init_matrix(est.feedback_init, (layer_units[l], layer_units[l - 1]), rng,
-                         est.feedback_scale, dtype)
-             for l in range(2, len(layer_units))]
+        E = [
+            init_matrix(
+                est.feedback_init,
+                (layer_units[l], layer_units[l - 1]),
+                rng,
+                est.feedback_scale,
+                dtype,
+            )
+            for l in range(2, len(layer_units))
+        ]
         return {"feedback_matrices_": E}
 
     def learning_rates(self):
@@ -68,8 +75,9 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self._update_layer(ws, net.n_layers, update, extra_grads)
         for l in range(net.n_layers, 1, -1):
             hbar = self._target_below(net, ws, l, units, update, Y, extra)
-            units, update = self._errors(net, ws, l - 1, ws.h[l - 1], ws.z[l - 1], hbar,
-                                         ws.delta[l - 1], ws.scratch[l - 1])
+            units, update = self._errors(
+                net, ws, l - 1, ws.h[l - 1], ws.z[l - 1], hbar, ws.delta[l - 1], ws.scratch[l - 1]
+            )
             self._update_layer(ws, l - 1, update, extra_grads)
 
     def _update_layer(self, ws, l, update, extra_grads):
@@ -86,8 +94,9 @@ class LocalRepresentationAlignmentRule(LearningRule):
         hbar += ws.h[l - 1]
         for _ in range(self.n_steps - 1):
             units, update = self._errors_from_moved(net, ws, l, hbar, Y)
-            hbar -= self.beta * self._displacement(net, ws, l, units, update, extra,
-                                                   out=np.empty_like(hbar))
+            hbar -= self.beta * self._displacement(
+                net, ws, l, units, update, extra, out=np.empty_like(hbar)
+            )
         return hbar
 
     def _displacement(self, net, ws, l, units, update, extra, out):
@@ -125,8 +134,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if l == net.n_layers:
             e = z - Y
             return e, e
-        return self._errors(net, ws, l, h, z, ws.target[l],
-                            np.empty_like(h), np.empty_like(h))
+        return self._errors(net, ws, l, h, z, ws.target[l], np.empty_like(h), np.empty_like(h))
 
 
 class _LRA(BaseNetwork):
@@ -265,7 +273,8 @@ _LRA_NOTES = """
 
 @fill_doc
 class LRAClassifier(NetworkClassifierMixin, _LRA):
-    __doc__ = """Multi-layer perceptron classifier trained by local representation alignment.
+    __doc__ = (
+        """Multi-layer perceptron classifier trained by local representation alignment.
 
     Parameters
     ----------
@@ -273,7 +282,9 @@ class LRAClassifier(NetworkClassifierMixin, _LRA):
         Width of each hidden layer.
     activation : str, default='tanh'
         Hidden nonlinearity ``phi``; see the shared list below.
-    """ + _LRA_PARAMETERS + """init : str, default='zeros'
+    """
+        + _LRA_PARAMETERS
+        + """init : str, default='zeros'
         Initialisation of the forward weights; LRA trains from all zeros.
     {shared_parameters}
 
@@ -288,12 +299,15 @@ class LRAClassifier(NetworkClassifierMixin, _LRA):
     See Also
     --------
     BPClassifier : the same network trained by back-propagation.
-    """ + _LRA_NOTES
+    """
+        + _LRA_NOTES
+    )
 
 
 @fill_doc
 class LRARegressor(NetworkRegressorMixin, _LRA):
-    __doc__ = """Multi-layer perceptron regressor trained by local representation alignment.
+    __doc__ = (
+        """Multi-layer perceptron regressor trained by local representation alignment.
 
     Parameters
     ----------
@@ -301,7 +315,9 @@ class LRARegressor(NetworkRegressorMixin, _LRA):
         Width of each hidden layer.
     activation : str, default='tanh'
         Hidden nonlinearity ``phi``; see the shared list below.
-    """ + _LRA_PARAMETERS + """init : str, default='zeros'
+    """
+        + _LRA_PARAMETERS
+        + """init : str, default='zeros'
         Initialisation of the forward weights; LRA trains from all zeros.
     {shared_parameters}
 
@@ -315,4 +331,6 @@ class LRARegressor(NetworkRegressorMixin, _LRA):
     See Also
     --------
     BPRegressor : the same network trained by back-propagation.
-    """ + _LRA_NOTES
+    """
+        + _LRA_NOTES
+    )
