@@ -111,9 +111,10 @@ def _hardtanh_derivative(h, z, out):
 
 
 def _leaky_relu(h, out):
-    # max(h, a h) equals leaky ReLU for 0 < a < 1.
-    np.multiply(h, LEAKY_RELU_SLOPE, out=out)
-    np.maximum(h, out, out=out)
+    # Scale only the negative entries, so that out may alias h.
+    if out is not h:
+        out[...] = h
+    out[out < 0] *= LEAKY_RELU_SLOPE
     return out
 
 

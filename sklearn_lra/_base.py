@@ -451,7 +451,8 @@ class NetworkClassifierMixin(ClassifierMixin):
         y : ndarray of shape (n_samples,)
             The most probable class of each sample.
         """
-        return self.classes_[self._forward(X).argmax(axis=1)]
+        proba = self._forward(X)
+        return self.classes_[proba.argmax(axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities (the softmax output).
@@ -517,6 +518,12 @@ class NetworkClassifierMixin(ClassifierMixin):
 
 class NetworkRegressorMixin(RegressorMixin):
     """Regressor behaviour: identity output with squared error."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
 
     def _output_function(self):
         return "identity"

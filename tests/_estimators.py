@@ -1,0 +1,29 @@
+"""Every public estimator of the package, with parameters that make tests fast."""
+
+import inspect
+
+from sklearn.base import is_classifier
+
+import sklearn_lra
+
+#: Small networks and few epochs: the common checks fit hundreds of times.
+FAST_PARAMS = {"hidden_layer_sizes": (8,), "max_iter": 30, "random_state": 0}
+
+
+def public_estimator_classes():
+    """Classes exported by ``sklearn_lra`` that are scikit-learn estimators."""
+    classes = []
+    for name in sklearn_lra.__all__:
+        obj = getattr(sklearn_lra, name)
+        if inspect.isclass(obj) and hasattr(obj, "fit") and hasattr(obj, "get_params"):
+            classes.append(obj)
+    return classes
+
+
+def fast_estimator(cls, **overrides):
+    """An instance of ``cls`` with ``FAST_PARAMS`` and ``overrides``."""
+    return cls(**{**FAST_PARAMS, **overrides})
+
+
+CLASSIFIERS = [c for c in public_estimator_classes() if is_classifier(c())]
+REGRESSORS = [c for c in public_estimator_classes() if not is_classifier(c())]
