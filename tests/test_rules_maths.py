@@ -1,0 +1,165 @@
+"""BP against finite differences; one LRA update against the equations, per form."""
+
+import numpy as np
+import pytest
+
+from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
+from sklearn_lra._activations import ACTIVATIONS
+from sklearn_lra.rules.bp import BackPropagationRule
+from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule
+
+from ._rules import one_hot, random_network, rule_directions
+
+UNITS = [5, 4, 3, 3]
+
+
+def _data(seed=0, n=6):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, UNITS[0])
+    return X, one_hot(rng.randint(0, UNITS[-1], n), UNITS[-1])
+
+
+def _total_loss(net, X, Y):
+    return net.loss_fn(Y, net.predict_output(X))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "softplus", "relu6", "leaky_relu"])
+@pytest.mark.parametrize("output", ["softmax", "identity"])
+def test_bp_directions_are_finite_difference_gradients(activation, output):
+    """BP's directions equal central differences of the mean task loss."""
+    net = random_network(UNITS, activation, output)
+    X, Y = _data()
+    rule = BackPropagationRule(BPClassifier() if output == "softmax" else BPRegressor())
+    dW, db, _ = rule_directions(rule, net, X, Y)
+    eps = 1e-6
+    for params, grads in ((net.coefs, dW), (net.intercepts, db)):
+        for p, g in zip(params, grads):
+            numeric = np.zeros_like(p)
+            for idx in np.ndindex(p.shape):
+                old = p[idx]
+                p[idx] = old + eps
+                up = _total_loss(net, X, Y)
+                p[idx] = old - eps
+                down = _total_loss(net, X, Y)
+                p[idx] = old
+                numeric[idx] = (up - down) / (2 * eps)
+            np.testing.assert_allclose(g, numeric, atol=1e-7, rtol=1e-5)
+
+
+# ----------------------------------------------------------------- LRA, by hand
+
+
+def _forward(net, X):
+    phi = ACTIVATIONS[net.activation_name].forward
+    h, z = [None], [X]
+    for l, (W, b) in enumerate(zip(net.coefs, net.intercepts), start=1):
+        h.append(z[-1] @ W + b)
+        if l < net.n_layers:
+            z.append(phi(h[-1], np.empty_like(h[-1])))
+        else:
+            p = np.exp(h[-1] - h[-1].max(axis=1, keepdims=True))
+            z.append(p / p.sum(axis=1, keepdims=True))
+    return h, z
+
+
+def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
+    """The equations of LRA written out once more, in plain numpy, for K = 1."""
+    act = ACTIVATIONS[net.activation_name]
+    dphi = lambda h, z: act.derivative(h, z, np.empty_like(h))  # noqa: E731
+    lerr = {"squared": lambda d: d, "cauchy": lambda d: 2 * d / (1 + d**2)}[loss]
+    h, z = _forward(net, X)
+    L, B = net.n_layers, X.shape[0]
+    units = {L: z[L] - Y}
+    update = {L: z[L] - Y}
+    for l in range(L, 1, -1):
+        if form == "diff":
+            d = (update[l] @ net.coefs[l - 1].T) * dphi(h[l - 1], z[l - 1])
+        else:
+            d = units[l] @ E[l - 2]
+        hbar = h[l - 1] - beta * d
+        if local_error == "pre":
+            miss = h[l - 1] - hbar
+        else:
+            miss = z[l - 1] - act.forward(hbar, np.empty_like(hbar))
+        units[l - 1] = lerr(miss)
+        update[l - 1] = units[l - 1]
+        if local_error == "post_derivative":
+            update[l - 1] = units[l - 1] * dphi(h[l - 1], z[l - 1])
+    dW = [z[l - 1].T @ update[l] / B for l in range(1, L + 1)]
+    db = [update[l].mean(axis=0) for l in range(1, L + 1)]
+    return dW, db
+
+
+CASES = [
+    ("fdbk", "pre", "cauchy"),
+    ("fdbk", "pre", "squared"),
+    ("fdbk", "post", "cauchy"),
+    ("fdbk", "post_derivative", "squared"),
+    ("diff", "pre", "cauchy"),
+    ("diff", "post_derivative", "cauchy"),
+    ("lra_e", "post", "squared"),
+]
+
+
+@pytest.mark.parametrize("form,local_error,loss", CASES)
+def test_lra_update_matches_the_equations(form, local_error, loss):
+    """One LRA minibatch update equals the equations computed independently."""
+    net = random_network(UNITS, "tanh")
+    X, Y = _data(1)
+    est = LRAClassifier(form=form, local_error=local_error, local_loss=loss, beta=0.3)
+    rule = LocalRepresentationAlignmentRule(est)
+    extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
+    E = extra.get("feedback_matrices_")
+    dW, db, extra_grads = rule_directions(rule, net, X, Y, extra)
+    dW_hand, db_hand = _lra_by_hand(net, E, X, Y, form, local_error, loss, 0.3)
+    for got, want in zip(dW + db, dW_hand + db_hand):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    if form == "lra_e":  # E is learned: its direction is dW^T
+        for g, w in zip(extra_grads["feedback_matrices_"], dW_hand[1:]):
+            np.testing.assert_allclose(g, w.T)
+
+
+def test_lra_tiny_example_by_hand():
+    """A 1-1-1-2 network whose fdbk update is worked out with pencil-and-paper numbers."""
+    net = random_network([1, 1, 1, 2], "identity")
+    for a in net.coefs + net.intercepts:
+        a[...] = 0.0
+    X, Y = np.array([[2.0]]), np.array([[1.0, 0.0]])
+    est = LRAClassifier(form="fdbk", local_error="pre", local_loss="squared", beta=0.5)
+    rule = LocalRepresentationAlignmentRule(est)
+    E = [np.array([[1.0]]), np.array([[2.0], [-2.0]])]  # E_2 (1x1), E_3 (2x1)
+    dW, db, _ = rule_directions(rule, net, X, Y, {"feedback_matrices_": E})
+    # z_3 = softmax(0) = (.5, .5): e_3 = (-.5, .5); d_2 = e_3 E_3 = -2; e_2 = beta d_2 = -1;
+    # d_1 = e_2 E_2 = -1; e_1 = -0.5; dW_1 = x e_1 = -1; dW_2 = z_1 e_2 = 0; dW_3 = 0.
+    np.testing.assert_allclose(dW[0], [[-1.0]])
+    np.testing.assert_allclose(dW[1], [[0.0]])
+    np.testing.assert_allclose(dW[2], [[0.0, 0.0]])
+    np.testing.assert_allclose([db[0][0], db[1][0]], [-0.5, -1.0])
+    np.testing.assert_allclose(db[2], [-0.5, 0.5])
+
+
+def test_lra_caps_bound_updates_and_displacements():
+    """c1 caps the norm of each dW_l; c2 caps each sample's displacement."""
+    net = random_network(UNITS, "tanh", scale=3.0)
+    X, Y = _data(2)
+    est = LRAClassifier(update_cap=0.01, displacement_cap=0.5, local_loss="squared")
+    rule = LocalRepresentationAlignmentRule(est)
+    extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+    dW, _, _ = rule_directions(rule, net, X, Y, extra)
+    assert max(np.linalg.norm(g) for g in dW) <= 0.01 + 1e-12
+    uncapped = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared"))
+    dW_free, _, _ = rule_directions(uncapped, net, X, Y, extra)
+    assert np.linalg.norm(dW_free[0]) > 0.01
+
+
+def test_lra_more_target_steps_change_the_update():
+    """K = 2 refines the target: the update differs from K = 1 but stays finite."""
+    net = random_network(UNITS, "tanh")
+    X, Y = _data(4)
+    updates = []
+    for k in (1, 2):
+        rule = LocalRepresentationAlignmentRule(LRAClassifier(n_target_steps=k))
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        updates.append(rule_directions(rule, net, X, Y, extra)[0])
+    assert all(np.isfinite(g).all() for g in updates[1])
+    assert not np.allclose(updates[0][0], updates[1][0])
