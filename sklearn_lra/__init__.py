@@ -1,9 +1,8 @@
 """Local Representation Alignment and other learning rules as scikit-learn estimators."""
 
+from ._version import __version__
 from .rules.bp import BPClassifier, BPRegressor
 from .rules.lra import LRAClassifier, LRARegressor
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BPClassifier",

@@ -14,6 +14,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -30,11 +31,24 @@ from ._compat import Interval, Options, StrOptions, _fit_context
 from ._initializers import INIT_SCHEMES, init_matrix
 from ._network import Network
 from ._training import TrainingState, run_epoch
+from ._version import __version__
 
 _SCHEDULES = ("constant", "invscaling", "adaptive")
+# Attributes scikit-learn's callback machinery sets during a fit and removes after it.
+_CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
 
-class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
+class DivergenceWarning(UserWarning):
+    """Training diverged; the weights of the last finite epoch were kept."""
+
+
+def _all_finite(loss, state):
+    """True when the epoch's loss and every parameter are finite."""
+    arrays = state.net.params + [a for v in state.extra.values() for a in v]
+    return np.isfinite(loss) and all(np.isfinite(a).all() for a in arrays)
+
+
+class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared engine of every estimator of the package; not for direct use."""
 
     _parameter_constraints = {
@@ -112,8 +126,11 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         try:
             return self._fit(X, y, sample_weight, incremental, classes)
         except BaseException:
+            # The callback context belongs to the fit that is ending: keep it for teardown.
+            live = {k: v for k, v in self.__dict__.items() if k in _CALLBACK_STATE}
             self.__dict__.clear()
             self.__dict__.update(saved)
+            self.__dict__.update(live)
             raise
 
     def _fit(self, X, y, sample_weight, incremental, classes):
@@ -226,35 +243,112 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------ training
 
     def _train(self, state, X, Y, sw, y, max_iter, incremental):
-        """Run up to ``max_iter`` epochs, with early stopping, then commit."""
+        """Run up to ``max_iter`` epochs, then publish the weights.
+
+        Divergence (non-finite loss or weights) and ``KeyboardInterrupt`` both
+        end training at the last completed, finite epoch, with a warning.
+        """
         X, Y, sw, X_val, y_val, Y_val = self._split_validation(X, Y, sw, y, incremental)
         batch_size = self._batch_size(X.shape[0])
-        rng = self._random_state
+        ctx = self._begin_callbacks(X, y, max_iter)
+        initial = last_good = self._snapshot(state)
         best = None
-        for _ in range(max_iter):
-            tic = time.perf_counter()
-            loss = run_epoch(state, X, Y, sw, batch_size, rng, self.shuffle, self._scheduled_rate)
-            loss += self._l2_penalty(state.net, batch_size)
-            self.n_iter_ += 1
-            self.t_ += X.shape[0]
-            self.loss_curve_.append(loss)
-            improved = self._record_epoch(state, loss, X_val, y_val, Y_val)
-            if improved and self.early_stopping:
-                best = self._snapshot(state)
-            self._print_progress(loss, time.perf_counter() - tic)
-            if not incremental and self._should_stop():
-                break
-        else:
-            if not incremental and max_iter == self.max_iter:
-                warnings.warn(
-                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                    stacklevel=3,
+        converged = incremental
+        try:
+            for _ in range(max_iter):
+                epoch_ctx = ctx.subcontext(task_name="epoch")
+                epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+                tic = time.perf_counter()
+                loss = run_epoch(
+                    state,
+                    X,
+                    Y,
+                    sw,
+                    batch_size,
+                    self._random_state,
+                    self.shuffle,
+                    self._scheduled_rate,
                 )
+                loss += self._l2_penalty(state.net, batch_size)
+                if not _all_finite(loss, state):
+                    snapshots = [(f"the last finite epoch ({self.n_iter_})", last_good),
+                                 ("the initialisation", initial)]
+                    self._diverged(state, snapshots, X)
+                    converged = True
+                    break
+                last_good = self._snapshot(state)
+                self.n_iter_ += 1
+                self.t_ += X.shape[0]
+                self.loss_curve_.append(loss)
+                if self._record_epoch(state, loss, X_val, y_val, Y_val) and self.early_stopping:
+                    best = last_good
+                self._print_progress(loss, time.perf_counter() - tic)
+                stop = epoch_ctx.call_on_fit_task_end(
+                    estimator=self,
+                    X=X,
+                    y=y,
+                    reconstruction_attributes=lambda: self._fitted_attributes(state),
+                )
+                if stop or (not incremental and self._should_stop()):
+                    converged = True
+                    break
+        except KeyboardInterrupt:
+            warnings.warn(
+                f"Training interrupted by user after {self.n_iter_} epochs; "
+                "keeping the weights of the last completed epoch.",
+                stacklevel=4,
+            )
+            self._restore(state, last_good)
+            converged = True
+        if not converged:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
         if best is not None:
             self._restore(state, best)
         self._commit(state)
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+
+    def _begin_callbacks(self, X, y, max_iter):
+        """The root callback context of this fit, one subtask per epoch."""
+        ctx = self._init_callback_context(max_subtasks=max_iter)
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return ctx
+
+    def _diverged(self, state, snapshots, X):
+        """Go back to the latest snapshot whose outputs on ``X`` are finite; warn."""
+        for label, snapshot in snapshots:  # noqa: B007 - label is used after the loop
+            self._restore(state, snapshot)
+            with np.errstate(all="ignore"):
+                if np.isfinite(state.net.predict_output(X)).all():
+                    break
+        else:
+            raise ValueError(
+                f"{type(self).__name__} cannot train on this data: even the initial "
+                "network's outputs overflow. The input values are too large for "
+                f"{X.dtype}; scale them (e.g. with StandardScaler).")
+        warnings.warn(
+            f"{type(self).__name__} diverged during epoch {self.n_iter_ + 1}: the loss or "
+            f"the weights became infinite or NaN. Training stopped and the weights of "
+            f"{label} were kept. Try a smaller learning_rate_init, a smaller init_scale, "
+            "scaled input (StandardScaler), or solver='adam'.",
+            DivergenceWarning, stacklevel=4)
+
+    def _fitted_attributes(self, state):
+        """The fitted attributes of the state as it is now (for callbacks)."""
+        net = state.net
+        attributes = dict(
+            coefs_=net.coefs,
+            intercepts_=net.intercepts,
+            n_layers_=net.n_layers + 1,
+            n_outputs_=net.coefs[-1].shape[1],
+            out_activation_=net.output_name,
+        )
+        attributes.update(state.extra)
+        return attributes
 
     def _split_validation(self, X, Y, sw, y, incremental):
         """Hold out ``validation_fraction`` of the rows when early stopping."""
@@ -305,11 +399,6 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _record_epoch(self, state, loss, X_val, y_val, Y_val):
         """Update the stopping counters; returns True when this epoch is the best."""
-        if not np.isfinite(loss):
-            raise FloatingPointError(
-                f"The training loss became {loss} at epoch {self.n_iter_}: training "
-                "diverged. Try a smaller learning_rate_init or another init."
-            )
         if self.early_stopping:
             score, val_loss = self._validation_score(state.net, X_val, y_val, Y_val)
             self.validation_scores_.append(score)
@@ -376,14 +465,8 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _commit(self, state):
         """Publish the trained parameters as fitted attributes."""
-        net = state.net
-        self.coefs_ = net.coefs
-        self.intercepts_ = net.intercepts
-        for name, arrays in state.extra.items():
-            setattr(self, name, arrays)
-        self.n_layers_ = net.n_layers + 1
-        self.n_outputs_ = net.coefs[-1].shape[1]
-        self.out_activation_ = net.output_name
+        for name, value in self._fitted_attributes(state).items():
+            setattr(self, name, value)
         self._optimizers = state.optimizers
 
     # ---------------------------------------------------------- predict
@@ -404,6 +487,21 @@ class BaseNetwork(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if hasattr(self, "coefs_"):
+            state["_sklearn_lra_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        saved = state.get("_sklearn_lra_version", __version__)
+        if saved != __version__:
+            warnings.warn(
+                f"Trying to unpickle {type(self).__name__} from sklearn-lra {saved} "
+                f"with version {__version__}. This might lead to breaking code or "
+                "invalid results. Use at your own risk.", UserWarning, stacklevel=2)
+        super().__setstate__(state)
 
 
 class NetworkClassifierMixin(ClassifierMixin):

@@ -1,0 +1,139 @@
+"""Divergence, interrupted training and persistence: nothing is lost."""
+
+import io
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+import sklearn_lra
+from sklearn_lra._base import DivergenceWarning
+
+from ._estimators import CLASSIFIERS, REGRESSORS, fast_estimator
+
+ALL = CLASSIFIERS + REGRESSORS
+rng = np.random.RandomState(0)
+X = rng.randn(40, 4)
+
+
+Y_REG = rng.randn(40)
+
+
+def _y(cls):
+    return np.arange(40) % 3 if cls in CLASSIFIERS else Y_REG
+
+
+class _InterruptAt:
+    """A fit callback that presses Ctrl-C at the end of epoch ``epoch``."""
+
+    def __init__(self, epoch):
+        self.epoch, self.seen = epoch, 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        if context.task_name == "epoch":
+            self.seen += 1
+            if self.seen == self.epoch:
+                raise KeyboardInterrupt
+
+    def teardown(self, estimator, context):
+        pass
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_divergence_keeps_the_last_finite_weights(cls):
+    """Weights that overflow stop training with a warning and a model that predicts finitely."""
+    est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
+    X32 = (X * 1e10).astype(np.float32)
+    with pytest.warns(DivergenceWarning, match="diverged"), np.errstate(all="ignore"):
+        est.fit(X32, _y(cls))
+    assert est.n_iter_ < est.max_iter
+    assert len(est.loss_curve_) == est.n_iter_
+    assert all(np.isfinite(W).all() for W in est.coefs_ + est.intercepts_)
+    out = est.predict_proba(X32) if cls in CLASSIFIERS else est.predict(X32)
+    assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_keyboard_interrupt_keeps_last_completed_epoch(cls):
+    """Ctrl-C during fit leaves a usable model at the last completed epoch, with a warning."""
+    est = fast_estimator(cls, max_iter=20, tol=0.0).set_callbacks(_InterruptAt(3))
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X, _y(cls))
+    ref = fast_estimator(cls, max_iter=3, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref.fit(X, _y(cls))
+    assert est.n_iter_ == 3 and len(est.loss_curve_) == 3
+    for u, v in zip(est.coefs_, ref.coefs_):
+        np.testing.assert_array_equal(u, v)
+    assert np.isfinite(est.predict(X).astype(float)).all()
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("dump", ["pickle", "joblib"])
+def test_round_trip_predicts_identically_and_continues(cls, dump):
+    """pickle and joblib round trips keep predictions and allow partial_fit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = fast_estimator(cls).fit(X, _y(cls))
+    if dump == "pickle":
+        loaded = pickle.loads(pickle.dumps(est))
+    else:
+        buf = io.BytesIO()
+        joblib.dump(est, buf)
+        buf.seek(0)
+        loaded = joblib.load(buf)
+    np.testing.assert_array_equal(est.predict(X), loaded.predict(X))
+    loaded.partial_fit(X, _y(cls))
+    assert loaded.n_iter_ == est.n_iter_ + 1
+
+
+def test_pickle_stores_the_package_version():
+    """A saved model records the sklearn-lra version that wrote it."""
+    est = fast_estimator(CLASSIFIERS[0]).fit(X, _y(CLASSIFIERS[0]))
+    assert est.__getstate__()["_sklearn_lra_version"] == sklearn_lra.__version__
+
+
+def test_loading_another_version_warns():
+    """Loading a model saved by another version of sklearn-lra warns."""
+    est = fast_estimator(CLASSIFIERS[0]).fit(X, _y(CLASSIFIERS[0]))
+    state = est.__getstate__()
+    state["_sklearn_lra_version"] = "0.0.1"
+    clone = type(est).__new__(type(est))
+    with pytest.warns(UserWarning, match="0.0.1"):
+        clone.__setstate__(state)
+    np.testing.assert_array_equal(clone.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_huge_inputs_keep_finite_weights_and_predictions(cls):
+    """Inputs of 1e30 never give a model with non-finite weights or predictions."""
+    huge = np.random.RandomState(1).randn(20, 3).astype(np.float32) * np.float32(1e30)
+    y = np.arange(20) % 2 if cls in CLASSIFIERS else np.arange(20) % 2 * 1.0
+    est = fast_estimator(cls, init="normal", learning_rate_init=0.1)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", (DivergenceWarning, ConvergenceWarning))
+        est.fit(huge, y)
+    assert all(np.isfinite(W).all() for W in est.coefs_ + est.intercepts_)
+    out = est.predict_proba(huge) if cls in CLASSIFIERS else est.predict(huge)
+    assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_inputs_that_overflow_at_once_are_a_clear_error(cls):
+    """Inputs whose very first forward pass overflows float32 raise a ValueError."""
+    huge = np.full((20, 60), 3e38, dtype=np.float32)
+    y = np.arange(20) % 2 if cls in CLASSIFIERS else np.ones(20)
+    est = fast_estimator(cls, init="normal", init_scale=10.0, activation="identity")
+    with pytest.raises(ValueError, match="too large"), np.errstate(all="ignore"):
+        est.fit(huge, y)
+    assert not hasattr(est, "coefs_")
