@@ -1,0 +1,213 @@
+"""The built-in profiles: the paper's comparisons at three sizes.
+
+Every profile holds the same studies (the issue's comparisons a, b and c,
+and ablations of LRA's open design decisions); they differ in the data,
+the number of epochs and seeds, and the width of the small networks.
+Times are estimates from single-thread epoch timings on the machine that
+wrote them (an x86-64 with OpenBLAS), for ``--n-jobs 2`` on 2 cores.
+"""
+
+from ._grid import Profile, Study
+
+ALL_RULES = ("lra", "bp", "fa", "dfa", "dtp")
+
+#: Settings shared by every rule; the paper trained with minibatches of 50.
+SHARED_PARAMS = {"batch_size": 50}
+
+#: Named initialisations of the sensitivity study: very small and very large
+#: Gaussians, uniform, orthogonal and Glorot.
+SENSITIVITY_INITS = ("normal(0.01)", "normal(1.0)", "uniform", "orthogonal", "glorot_uniform")
+
+NULL_INIT_ACTIVATIONS = ("tanh", "relu6", "softplus", "sign", "lwta")
+
+#: LRA keywords whose defaults are decided by measurement, with the values tried.
+ABLATIONS = {
+    "beta": (0.01, 0.05, 0.1, 0.5, 1.0),
+    "form": ("fdbk", "diff", "lra_e"),
+    "local_error": ("pre", "post", "post_derivative"),
+    "feedback_scale": (0.1, 0.3, 1.0, 3.0),
+    "local_loss": ("cauchy", "squared"),
+}
+
+# The local error decides whether sign units can learn: try both activations.
+_ABLATION_ACTIVATIONS = {"local_error": ("tanh", "sign")}
+
+
+def paper_studies(*, datasets, width, epochs, seeds, n_train=None, ablation=None):
+    """The studies of the paper's claims for one budget.
+
+    Parameters
+    ----------
+    datasets : tuple of str
+        Data sets of the comparisons.
+    width : int
+        Units per hidden layer.
+    epochs : int
+        Epochs of every run.
+    seeds : tuple of int
+        Seeds of every run.
+    n_train : int or None, default=None
+        Training rows of the comparisons (None: all).
+    ablation : dict or None, default=None
+        ``{'dataset': ..., 'n_train': ..., 'depths': ..., 'names': ...}`` for
+        the LRA ablations; None leaves them out.
+
+    Returns
+    -------
+    studies : tuple of Study
+    """
+    common = {
+        "datasets": datasets,
+        "width": width,
+        "epochs": epochs,
+        "seeds": seeds,
+        "n_train": n_train,
+        "params": SHARED_PARAMS,
+    }
+    studies = [
+        Study(
+            name="rules",
+            title="(a) Rule comparison",
+            kind="rules",
+            description=(
+                "Claims 1 and 2: every rule on each data set with 3 and 8 hidden tanh layers, "
+                "each from its estimator's default initialisation."
+            ),
+            rules=ALL_RULES,
+            depths=(3, 8),
+            inits=("default",),
+            **common,
+        ),
+        Study(
+            name="null_init",
+            title="(b) Null initialisation",
+            kind="null_init",
+            description=(
+                "Claim 3: every rule from all-zero weights, 3 hidden layers, for tanh, ReLU-6, "
+                "softplus, signum and LWTA. BP cannot move its hidden layers from zeros: its "
+                "error passes through `W^T = 0`."
+            ),
+            rules=ALL_RULES,
+            depths=(3,),
+            activations=NULL_INIT_ACTIVATIONS,
+            inits=("zeros",),
+            **common,
+        ),
+        Study(
+            name="init_sensitivity",
+            title="(c) Sensitivity to the initialisation",
+            kind="init_sensitivity",
+            description=(
+                "Claim 4: every rule at 8 hidden tanh layers from very small and very large "
+                "Gaussian weights (std 0.01 and 1), uniform (half-width 0.1), orthogonal and "
+                "Glorot-uniform initialisations. The spread of a rule's test error across "
+                "initialisations measures its sensitivity."
+            ),
+            rules=ALL_RULES,
+            depths=(8,),
+            inits=SENSITIVITY_INITS,
+            **common,
+        ),
+    ]
+    if ablation:
+        studies += _ablation_studies(width=width, epochs=epochs, seeds=seeds, **ablation)
+    return tuple(studies)
+
+
+def _ablation_studies(*, dataset, n_train, depths, width, epochs, seeds, names=tuple(ABLATIONS)):
+    """One study per LRA keyword of :data:`ABLATIONS`, the others at their defaults."""
+    return [
+        Study(
+            name=f"ablation_{name}",
+            title=f"Ablation: LRA's `{name}`",
+            kind="ablation",
+            description=(
+                f"Justifies the default of `{name}` by measurement: LRA from its default "
+                f"initialisation with every value of `{name}`, the other parameters at "
+                "their defaults."
+            ),
+            rules=("lra",),
+            datasets=(dataset,),
+            n_train=n_train,
+            depths=depths,
+            width=width,
+            activations=_ABLATION_ACTIVATIONS.get(name, ("tanh",)),
+            seeds=seeds,
+            epochs=epochs,
+            params=SHARED_PARAMS,
+            grid={name: ABLATIONS[name]},
+        )
+        for name in names
+    ]
+
+
+PROFILES = {
+    "small": Profile(
+        name="small",
+        description=(
+            "CI-sized: scikit-learn's 8x8 digits (bundled, no download), hidden layers of 64 "
+            "units, 20 epochs, 2 seeds, all comparisons and two LRA ablations; one to two "
+            "minutes on 2 cores."
+        ),
+        studies=paper_studies(
+            datasets=("digits",),
+            width=64,
+            epochs=20,
+            seeds=(0, 1),
+            ablation={
+                "dataset": "digits",
+                "n_train": None,
+                "depths": (3,),
+                "names": ("beta", "form"),
+            },
+        ),
+    ),
+    "medium": Profile(
+        name="medium",
+        description=(
+            "A first look at the real data: MNIST and Fashion-MNIST with 10,000 training "
+            "rows (full test sets), 256-unit layers, 10 epochs, 2 seeds, every ablation; "
+            "about 20 minutes of computing on 2 cores."
+        ),
+        studies=paper_studies(
+            datasets=("mnist", "fashion_mnist"),
+            width=256,
+            epochs=10,
+            seeds=(0, 1),
+            n_train=10000,
+            ablation={"dataset": "mnist", "n_train": 10000, "depths": (3, 8)},
+        ),
+    ),
+    "full": Profile(
+        name="full",
+        description=(
+            "The reproduction: MNIST and Fashion-MNIST, official splits, 256-unit layers, "
+            "20 epochs, 3 seeds, every ablation (on 20,000 MNIST rows); about 10 CPU-hours, "
+            "5 to 6 hours on 2 cores (`--datasets mnist` halves it)."
+        ),
+        studies=paper_studies(
+            datasets=("mnist", "fashion_mnist"),
+            width=256,
+            epochs=20,
+            seeds=(0, 1, 2),
+            ablation={"dataset": "mnist", "n_train": 20000, "depths": (3, 8)},
+        ),
+    ),
+}
+
+
+def get_profile(name):
+    """A built-in profile by name.
+
+    Parameters
+    ----------
+    name : {'small', 'medium', 'full'}
+
+    Returns
+    -------
+    profile : Profile
+    """
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"Unknown profile {name!r}; choose from {', '.join(PROFILES)}.") from None

@@ -1,0 +1,336 @@
+"""The Markdown report: how the results were made, one section per study, the verdict."""
+
+import datetime
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._data import DATASETS
+from ._runner import first_line
+from ._tables import (
+    group_rows,
+    make_rows,
+    markdown_table,
+    pivot_by_rule,
+    write_csv,
+)
+from ._verdict import (
+    AT_CHANCE_MARGIN,
+    SPREAD_RATIO,
+    TRAINED_BELOW,
+    evaluate_claims,
+    evaluate_targets,
+    init_spreads,
+)
+
+CSV_NAME = "runs.csv"
+REPORT_NAME = "results.md"
+
+
+@dataclass
+class ReportFiles:
+    """Paths written by :func:`write_outputs`.
+
+    Attributes
+    ----------
+    report : Path
+        The Markdown report.
+    csv : Path
+        One row per run.
+    figures : list of Path
+        PNG files (empty without matplotlib plots).
+    """
+
+    report: Path
+    csv: Path
+    figures: list
+
+
+def write_outputs(
+    profile, runs, results, results_dir, *, report_path=None, command=None, plots=True, notes=()
+):
+    """Write the CSV, the figures and the Markdown report of a profile.
+
+    Parameters
+    ----------
+    profile : Profile
+        The (possibly restricted) profile that was run.
+    runs : list of Run
+        Its runs.
+    results : dict
+        Configuration key -> result.
+    results_dir : path-like
+        Where ``runs.csv`` goes.
+    report_path : path-like, default=None
+        The report; ``<results_dir>/results.md`` by default. Figures go to
+        the folder ``<report stem>_figures`` next to it.
+    command : str, default=None
+        The command line to quote in the report.
+    plots : bool, default=True
+        Draw the figures (needs matplotlib).
+    notes : sequence of str, default=()
+        Extra lines for the "How this was produced" section.
+
+    Returns
+    -------
+    files : ReportFiles
+    """
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    report_path = Path(report_path) if report_path else results_dir / REPORT_NAME
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    rows = make_rows(runs, results)
+    csv_path = results_dir / CSV_NAME
+    write_csv(rows, csv_path)
+    figures = _draw_figures(profile, rows, report_path) if plots else {}
+    text = render_report(profile, rows, figures, report_path.parent, command, notes)
+    report_path.write_text(text, encoding="utf-8")
+    return ReportFiles(report_path, csv_path, [p for paths in figures.values() for _, p in paths])
+
+
+def _draw_figures(profile, rows, report_path):
+    """Study name -> list of (caption, path) of the figures drawn."""
+    from ._plots import plot_error_bars, plot_learning_curves
+
+    folder = report_path.parent / f"{report_path.stem}_figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {}
+    for study in profile.studies:
+        study_rows = [r for r in rows if r["study"] == study.name]
+        drawn = []
+        for suffix, caption, draw in (
+            ("errors", "Test error, mean ± std over seeds", plot_error_bars),
+            ("curves", "Learning curves, mean over seeds", plot_learning_curves),
+        ):
+            path = folder / f"{study.name}_{suffix}.png"
+            if draw(study_rows, path, study.title):
+                drawn.append((caption, path))
+        figures[study.name] = drawn
+    return figures
+
+
+def render_report(profile, rows, figures, base_dir, command=None, notes=()):
+    """The report as Markdown text.
+
+    Parameters
+    ----------
+    profile : Profile
+    rows : list of dict
+        From :func:`make_rows`.
+    figures : dict
+        Study name -> list of (caption, path).
+    base_dir : path-like
+        Figure links are relative to this folder.
+    command : str, default=None
+        The command line to quote.
+    notes : sequence of str, default=()
+        Extra lines for the provenance section.
+
+    Returns
+    -------
+    text : str
+    """
+    parts = [
+        "# Reproduction of the LRA paper's claims\n",
+        "Ororbia, Mali, Kifer and Giles, *Conducting Credit Assignment by Aligning Local "
+        "Representations* (2018), reproduced with this package's own LRA, BP, FA, DFA and "
+        "DTP estimators trained on the same data with the same budget.\n",
+        _provenance(profile, rows, command, notes),
+    ]
+    for study in profile.studies:
+        study_rows = [r for r in rows if r["study"] == study.name]
+        parts.append(_study_section(study, study_rows, figures.get(study.name, []), base_dir))
+    parts.append(_verdict_section(rows))
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------- provenance
+
+
+def _provenance(profile, rows, command, notes):
+    """The "How this was produced" section."""
+    unique = {r["key"]: r for r in rows}.values()
+    statuses = {s: sum(r["status"] == s for r in unique) for s in _STATUS_ORDER}
+    fit_hours = sum(r["fit_time"] or 0.0 for r in unique) / 3600
+    datasets = sorted({r["dataset"] for r in rows})
+    lines = [
+        "## How this was produced\n",
+        f"- Command: `{command or 'python -m sklearn_lra reproduce --profile ' + profile.name}`",
+        f"- Profile: `{profile.name}`: {profile.description}",
+        f"- Date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Hardware: {_hardware()}",
+        f"- BLAS: {_blas()}",
+        f"- Versions: {_versions()}",
+        "- Data: " + "; ".join(f"`{d}`: {DATASETS.get(d, d)}" for d in datasets),
+        f"- Configurations: {len(unique)} distinct ("
+        + ", ".join(f"{n} {s}" for s, n in statuses.items() if n)
+        + f"), {len(rows)} runs over the studies; training time {fit_hours:.2f} h summed over jobs",
+        *(f"- {note}" for note in notes),
+        "",
+        _STATISTICS_NOTE,
+    ]
+    return "\n".join(lines)
+
+
+_STATUS_ORDER = ("ok", "diverged", "failed", "missing")
+
+_STATISTICS_NOTE = """\
+Test errors are in percent on each data set's fixed test set, mean ± standard deviation
+over seeds (`random_state` of the initialisation and the shuffling). A run whose loss became
+infinite or NaN is *diverged* and counts at the error of the best constant prediction; a run
+that raised is *failed* and is left out of the statistics. Every rule sees the same training
+rows (a fixed subsample when `n_train` is set).
+"""
+
+
+def _hardware():
+    """Cores, processor and OS."""
+    cpu = platform.processor() or platform.machine()
+    return f"{os.cpu_count()} logical cores, {cpu}, {platform.platform()}"
+
+
+def _blas():
+    """BLAS/OpenMP libraries and their threads, via threadpoolctl if installed."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (install threadpoolctl to record it)"
+    pools = [
+        f"{p.get('internal_api')} {p.get('version')} ({p.get('num_threads')} threads"
+        + (f", {p['architecture']}" if p.get("architecture") else "")
+        + ")"
+        for p in threadpool_info()
+    ]
+    return "; ".join(pools) or "none found"
+
+
+def _versions():
+    """Python and the main libraries."""
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    import sklearn_lra
+
+    parts = [f"Python {sys.version.split()[0]}"]
+    for module in (sklearn_lra, numpy, scipy, sklearn, joblib):
+        parts.append(f"{module.__name__} {module.__version__}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------- studies
+
+
+def _study_section(study, rows, figures, base_dir):
+    """One study: what it shows, its settings, its table, spreads and figures."""
+    parts = [f"## {study.title}\n"]
+    if study.description:
+        parts.append(study.description + "\n")
+    parts.append(_settings(study) + "\n")
+    parts.append(_defaults_used(rows))
+    if not rows:
+        parts.append("No runs.\n")
+        return "\n".join(parts)
+    parts.append("Test error (%), mean ± std over seeds:\n")
+    parts.append(pivot_by_rule(rows) + "\n")
+    if study.kind == "init_sensitivity":
+        parts.append(_spread_table(rows))
+    for caption, path in figures:
+        parts.append(f"![{caption}]({Path(os.path.relpath(path, base_dir)).as_posix()})\n")
+    parts.append(_failures(rows))
+    return "\n".join(p for p in parts if p)
+
+
+def _settings(study):
+    """The study's grid and training budget, in one list."""
+    items = [
+        f"rules {', '.join(study.rules)}",
+        f"data {', '.join(study.datasets)}"
+        + (f" ({study.n_train} training rows)" if study.n_train else ""),
+        f"hidden layers {', '.join(str(d) for d in study.depths)} x {study.width}",
+        f"activations {', '.join(study.activations)}",
+        f"initialisations {', '.join(study.inits)}",
+        f"{study.epochs} epochs",
+        f"seeds {', '.join(map(str, study.seeds))}",
+    ]
+    if study.params:
+        shared = ", ".join(f"{k}={v!r}" for k, v in study.params.items())
+        items.append(f"shared parameters {shared}")
+    for rule, extra in study.rule_params.items():
+        items.append(f"{rule}: " + ", ".join(f"{k}={v!r}" for k, v in extra.items()))
+    for name, values in study.grid.items():
+        items.append(f"ablation of `{name}` over {', '.join(map(repr, values))}")
+    return "Settings: " + "; ".join(items) + "."
+
+
+def _defaults_used(rows):
+    """Which initialisation 'default' meant for each rule."""
+    used = {r["rule"]: r["init_used"] for r in rows if r["init"] == "default"}
+    if not used:
+        return ""
+    return "Default initialisations: " + "; ".join(f"{k} {v}" for k, v in used.items()) + ".\n"
+
+
+def _spread_table(rows):
+    """Per rule: best and worst initialisation and the spread between them."""
+    spreads = init_spreads([r for r in rows if r["status"] in ("ok", "diverged")])
+    if not spreads:
+        return ""
+    lines = [
+        [dataset, str(depth), activation, rule, f"{100 * spread:.2f}", best, worst]
+        for (dataset, depth, activation, rule), (spread, best, worst, _) in spreads.items()
+    ]
+    header = ["data set", "depth", "activation", "rule", "spread (points)", "best", "worst"]
+    intro = "Spread of the mean test error across initialisations (worst minus best):\n"
+    return intro + "\n" + markdown_table(header, lines) + "\n"
+
+
+def _failures(rows):
+    """The distinct error messages of the study's failed runs."""
+    failed = group_rows([r for r in rows if r["status"] == "failed"], ["error"])
+    if not failed:
+        return ""
+    lines = ["Failed runs (full messages in the `error` column of the CSV):\n"]
+    for (error,), group in list(failed.items())[:5]:
+        rules = ", ".join(sorted({r["rule"] for r in group}))
+        lines.append(f"- {len(group)} run(s) of {rules}: `{first_line(error)}`")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------- verdict
+
+
+def _verdict_section(rows):
+    """Claims and targets with the numbers that decide them."""
+    parts = ["## Verdict\n", _thresholds(), "### The paper's claims\n"]
+    parts += [_render_verdict(v) for v in evaluate_claims(rows)]
+    parts.append("### The issue's targets (MNIST and Fashion-MNIST only)\n")
+    parts += [_render_verdict(v) for v in evaluate_targets(rows)]
+    return "\n".join(parts)
+
+
+def _thresholds():
+    """The rules by which the verdict is computed."""
+    limits = ", ".join(f"{d} {100 * v:.0f}%" for d, v in TRAINED_BELOW.items())
+    return (
+        "Computed from the tables above. A network counts as *trained* when its mean test "
+        f"error is below {limits} (other data sets: half the error of the best constant "
+        f"prediction), and as *at chance* within {100 * AT_CHANCE_MARGIN:.0f} points of "
+        "that constant prediction's error. The *spread* across initialisations is the "
+        "worst minus the best mean test error; claim 4 asks LRA's to be at most "
+        f"{SPREAD_RATIO:.2g} of BP's. A claim is *reproduced* when every check passes, "
+        "*partly reproduced* when some do.\n"
+    )
+
+
+def _render_verdict(verdict):
+    """A verdict as a bold status line and a list of checks."""
+    lines = [f"**{verdict.title}: {verdict.status}.**\n"]
+    if not verdict.checks:
+        lines.append("- No results for this in the studies that were run.")
+    lines += [f"- {'✓' if c.passed else '✗'} {c.text}" for c in verdict.checks]
+    lines += [f"- (note) {n}" for n in verdict.notes]
+    return "\n".join(lines) + "\n"

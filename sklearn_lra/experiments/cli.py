@@ -1,0 +1,240 @@
+"""The ``reproduce`` command: run a profile's grid and write its report.
+
+The package's command line adds it with :func:`add_reproduce_parser`; until
+then it runs on its own::
+
+    python -m sklearn_lra.experiments reproduce --profile small --n-jobs 2
+"""
+
+import argparse
+import shlex
+import sys
+
+from ._cache import load_result
+from ._grid import expand_profile, restrict, unique_configs
+from ._profiles import PROFILES, get_profile
+from ._registry import RULES, available_rules
+from ._report import write_outputs
+from ._runner import run_grid
+
+_EPILOG = """\
+examples:
+  reproduce --profile small --n-jobs 2
+  reproduce --profile full --n-jobs 2 --report doc/results.md
+  reproduce --profile full --studies rules --datasets mnist --dry-run
+  reproduce --profile full --report-only --report doc/results.md
+
+An interrupted run resumes where it stopped: each finished configuration is
+stored in <results-dir>/runs/<hash>.json and never trained again (failed
+ones are, unless --keep-failed). The exit status is 1 if any configuration
+failed (raised an exception), 2 for bad arguments or missing data, else 0.
+"""
+
+
+def add_reproduce_parser(subparsers):
+    """Add the ``reproduce`` sub-command to an argparse sub-parsers object.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``parser.add_subparsers()``.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; its ``func`` default is :func:`run_reproduce`.
+    """
+    parser = subparsers.add_parser(
+        "reproduce",
+        help="train the paper's comparisons and write a results report",
+        description="Train a grid of learning rules x depths x activations x "
+        "initialisations x data sets x seeds and report on the paper's claims.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_plan_arguments(parser)
+    _add_output_arguments(parser)
+    parser.set_defaults(func=run_reproduce)
+    return parser
+
+
+def _add_plan_arguments(parser):
+    """Arguments choosing what to train."""
+    parser.add_argument("--profile", choices=list(PROFILES), default="small", help="default: small")
+    for name, help_text in (
+        ("studies", "only these studies (e.g. rules null_init init_sensitivity)"),
+        ("rules", f"only these rules ({', '.join(RULES)})"),
+        ("datasets", "only these data sets (mnist fashion_mnist digits)"),
+    ):
+        parser.add_argument(f"--{name}", nargs="+", metavar=name[:-1].upper(), help=help_text)
+    parser.add_argument("--seeds", nargs="+", type=int, help="replace the profile's seeds")
+    parser.add_argument("--epochs", type=int, help="replace the profile's number of epochs")
+    parser.add_argument("--n-train", type=int, help="train on this many rows of each data set")
+    parser.add_argument("--max-configs", type=int, help="train at most this many configurations")
+    parser.add_argument(
+        "--skip-unavailable",
+        action="store_true",
+        help="leave out rules that sklearn_lra does not export (instead of an error)",
+    )
+
+
+def _add_output_arguments(parser):
+    """Arguments about running and writing."""
+    parser.add_argument("--n-jobs", type=int, default=1, help="parallel jobs (default: 1)")
+    parser.add_argument(
+        "--results-dir", help="cache, CSV and report folder (default: sklearn_lra_results/PROFILE)"
+    )
+    parser.add_argument("--report", help="write the Markdown report here, e.g. doc/results.md")
+    parser.add_argument("--data-home", help="folder of the MNIST files (see fetch_mnist)")
+    parser.add_argument(
+        "--keep-failed",
+        action="store_true",
+        help="do not train again the configurations that failed before",
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="train nothing; report the stored results"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="list the plan and exit")
+    parser.add_argument("--no-plots", action="store_true", help="write no figures")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run_reproduce(args):
+    """Run the ``reproduce`` sub-command.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed by the parser of :func:`add_reproduce_parser`.
+
+    Returns
+    -------
+    status : int
+        0 on success, 1 if a configuration failed, 2 for invalid arguments or a
+        data set that cannot be loaded.
+    """
+    try:
+        profile, notes = _plan(args)
+        runs = _limit(expand_profile(profile), args.max_configs)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    results_dir = args.results_dir or f"sklearn_lra_results/{profile.name}"
+    if args.dry_run:
+        _print_plan(profile, runs, results_dir)
+        return 0
+    try:
+        outcome = run_grid(
+            runs,
+            results_dir,
+            n_jobs=args.n_jobs,
+            data_home=args.data_home,
+            retry_failed=not args.keep_failed,
+            train=not args.report_only,
+            verbose=not args.quiet,
+        )
+    except ValueError as exc:  # a data set that cannot be loaded
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    files = write_outputs(
+        profile,
+        runs,
+        outcome.results,
+        results_dir,
+        report_path=args.report,
+        command=_command(args),
+        plots=not args.no_plots,
+        notes=notes + [f"Jobs: --n-jobs {args.n_jobs}"],
+    )
+    return _print_summary(outcome, files)
+
+
+def _plan(args):
+    """The restricted profile and the notes it needs in the report."""
+    split = _split_commas
+    profile = restrict(
+        get_profile(args.profile),
+        studies=split(args.studies),
+        rules=split(args.rules),
+        datasets=split(args.datasets),
+        seeds=args.seeds,
+        epochs=args.epochs,
+        n_train=args.n_train,
+    )
+    notes = []
+    if args.skip_unavailable:
+        planned = {rule for study in profile.studies for rule in study.rules}
+        missing = sorted(planned & set(RULES) - set(available_rules()))
+        if missing:
+            profile = restrict(profile, rules=sorted(planned - set(missing)))
+            notes.append(f"Left out (not exported by sklearn_lra): {', '.join(missing)}")
+            print(f"note: {notes[-1]}", file=sys.stderr)
+    return profile, notes
+
+
+def _split_commas(values):
+    """``['lra,bp', 'fa']`` -> ``['lra', 'bp', 'fa']``; None stays None."""
+    if values is None:
+        return None
+    return [v for value in values for v in value.split(",") if v]
+
+
+def _limit(runs, max_configs):
+    """The runs of the first ``max_configs`` distinct configurations."""
+    if max_configs is None:
+        return runs
+    keep = set(list(unique_configs(runs))[:max_configs])
+    return [run for run in runs if run.key in keep]
+
+
+def _command(args):
+    """The command line to quote in the report."""
+    argv = getattr(args, "argv", None)
+    argv = sys.argv[1:] if argv is None else argv
+    return "python -m sklearn_lra " + shlex.join(argv)
+
+
+def _print_plan(profile, runs, results_dir):
+    """Studies, run counts and how many configurations are already stored."""
+    configs = unique_configs(runs)
+    done = sum(load_result(results_dir, key) is not None for key in configs)
+    for study in profile.studies:
+        n = sum(run.study == study.name for run in runs)
+        print(f"{study.name:<26} {n:>5} runs  ({study.epochs} epochs, {len(study.seeds)} seeds)")
+    print(f"{len(configs)} distinct configurations, {done} already in {results_dir}")
+
+
+def _print_summary(outcome, files):
+    """Where things were written; the exit status."""
+    failed = sum(r["status"] == "failed" for r in outcome.results.values())
+    print(
+        f"Trained {outcome.n_trained} configurations, reused {outcome.n_cached} stored "
+        f"results ({failed} failed).\nReport: {files.report}\nCSV: {files.csv}"
+        + (f"\nFigures: {files.figures[0].parent}" if files.figures else "")
+    )
+    return 1 if failed else 0
+
+
+def main(argv=None):
+    """Entry point: ``python -m sklearn_lra.experiments reproduce ...``.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments (``sys.argv[1:]`` by default), starting with ``reproduce``.
+
+    Returns
+    -------
+    status : int
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = argparse.ArgumentParser(prog="python -m sklearn_lra.experiments")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_reproduce_parser(subparsers)
+    args = parser.parse_args(argv)
+    args.argv = argv
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
