@@ -233,6 +233,19 @@ def test_missing_data_stops_the_grid_before_training(tmp_path, monkeypatch):
     assert not (tmp_path / "runs").exists()
 
 
+def test_interrupted_run_stops_the_grid_and_is_not_stored(tmp_path, monkeypatch):
+    """Ctrl-C, which the estimators turn into a warning, still stops the grid."""
+    import sklearn_lra._base
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sklearn_lra._base, "run_epoch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_grid(expand_profile(tiny_profile()), tmp_path, verbose=False)
+    assert not list(tmp_path.glob("runs/*.json"))
+
+
 def test_workers_receive_only_picklable_arguments():
     """A configuration and the worker function survive pickling (any joblib backend)."""
     config = expand_study(tiny_study())[0].config

@@ -2,10 +2,12 @@
 
 :func:`run_config` is what a worker runs: it receives only a JSON-able
 configuration and a data folder, loads the data and the estimator class
-itself, and returns a JSON-able result without ever raising. The parent
-process alone writes the cache and prints progress, so any joblib backend
-(processes, threads, or a dask cluster through
-``joblib.parallel_config(backend="dask")``) can run the grid.
+itself, and returns a JSON-able result (an exception becomes a 'failed'
+result; only Ctrl-C stops it). The parent process alone writes the cache
+and prints progress, so any joblib backend (processes, threads, or a dask
+cluster through ``joblib.parallel_config(backend="dask")``, whose workers
+then need the data files themselves, e.g. through ``data_home``) can run
+the grid.
 """
 
 import platform
@@ -33,7 +35,7 @@ _MAX_WARNINGS = 5
 
 
 def run_config(config, data_home=None):
-    """Train one configuration; never raises.
+    """Train one configuration; an exception becomes a 'failed' result.
 
     The network is trained one epoch at a time with ``partial_fit`` (which
     keeps the optimizer state, so the result equals one ``fit`` with
@@ -92,6 +94,10 @@ def _train(estimator, config, X, y, X_test, y_test, result):
             if divergence is not None:
                 result.update(status="diverged", error=divergence)
                 break
+            if getattr(estimator, "n_iter_", epoch) < epoch:
+                # The estimators end an epoch cut short by Ctrl-C with a warning
+                # instead of raising; an interrupted run is no result: stop the grid.
+                raise KeyboardInterrupt
             if epoch % eval_every == 0 or epoch == epochs:
                 result["test_curve"].append([epoch, 1.0 - estimator.score(X_test, y_test)])
         else:
