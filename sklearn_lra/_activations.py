@@ -77,14 +77,8 @@ def _relu6_derivative(h, z, out):
 
 
 def _softplus(h, out):
-    # log(1 + exp(h)) without overflow: max(h, 0) + log1p(exp(-|h|)).
-    tmp = np.abs(h)
-    np.negative(tmp, out=tmp)
-    np.exp(tmp, out=tmp)
-    np.log1p(tmp, out=tmp)
-    np.maximum(h, 0, out=out)
-    out += tmp
-    return out
+    # log(exp(h) + exp(0)), overflow-free and with no temporary array.
+    return np.logaddexp(h, 0, out=out)
 
 
 def _softplus_derivative(h, z, out):

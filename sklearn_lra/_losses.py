@@ -44,6 +44,25 @@ def squared_error(Y, Z, sample_weight=None):
     return float(np.average(row, weights=sample_weight))
 
 
+def true_class_cross_entropy(p, out):
+    """``-log p`` per row from the probability ``p`` of each row's true class.
+
+    Equals :func:`cross_entropy`'s row term for one-hot targets (same clipping).
+    """
+    eps = _PROB_EPS.get(p.dtype, 1e-12)
+    np.clip(p, eps, 1.0, out=out)
+    np.log(out, out=out)
+    return np.negative(out, out=out)
+
+
+def row_squared_error(Z, Y, out, diff):
+    """``0.5 * ||Z - Y||^2`` of each row into ``out``, using the buffer ``diff``."""
+    np.subtract(Z, Y, out=diff)
+    np.einsum("ij,ij->i", diff, diff, out=out)
+    out *= 0.5
+    return out
+
+
 OUTPUTS = {"softmax": (softmax, cross_entropy), "identity": (identity, squared_error)}
 
 

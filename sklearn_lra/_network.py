@@ -128,20 +128,36 @@ class Network:
 
     def forward(self, X, ws):
         """Fill ``ws.h`` and ``ws.z`` for the rows of ``X``; returns ``z_L``."""
-        ws.z[0] = X
-        for l in range(1, self.n_layers + 1):
-            h = matmul_into(ws.z[l - 1], self.coefs[l - 1], ws.h[l])
-            h += self.intercepts[l - 1]
-            self.activate(l, h, ws.z[l])
-        return ws.z[self.n_layers]
+        ws.z[0] = z = X
+        for l, (W, b) in enumerate(zip(self.coefs, self.intercepts), start=1):
+            h = matmul_into(z, W, ws.h[l])
+            h += b
+            z = self.activate(l, h, ws.z[l])
+        return z
 
     def predict_output(self, X, chunk_size=4096):
-        """``z_L`` for all rows of ``X``, computed in chunks to bound memory."""
+        """``z_L`` for all rows of ``X``, computed in chunks to bound memory.
+
+        Beyond the ``(n, n_L)`` result, memory stays at one chunk's buffers:
+        a dense ``X`` of another float dtype is cast one chunk at a time.
+        """
         n = X.shape[0]
         dtype = self.coefs[0].dtype
         out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
         ws = Workspace(self.layer_units(), min(chunk_size, max(n, 1)), dtype, training=False)
+        cast = None
+        if not sp.issparse(X) and X.dtype != dtype:
+            cast = np.empty((ws.batch_size, X.shape[1]), dtype)
         for start in range(0, n, ws.batch_size):
             stop = min(start + ws.batch_size, n)
-            out[start:stop] = self.forward(X[start:stop], ws.rows(stop - start))
+            chunk = X[start:stop]
+            if cast is not None:
+                chunk = _cast_into(chunk, cast[: stop - start])
+            out[start:stop] = self.forward(chunk, ws.rows(stop - start))
         return out
+
+
+def _cast_into(a, buffer):
+    """``a`` converted into the preallocated ``buffer`` of another float dtype."""
+    np.copyto(buffer, a, casting="same_kind")
+    return buffer

@@ -2,8 +2,10 @@
 
 They know nothing about networks: ``step(params, directions, learning_rate)``
 moves every ``params[i]`` against ``directions[i]``. Directions are scratch
-buffers owned by the caller and are overwritten, which saves one temporary
-array per parameter per minibatch.
+buffers owned by the caller and are overwritten: they serve as the only
+temporary, so a step allocates nothing. Scalars are made Python floats first
+because a numpy float64 scalar would turn every float32 in-place operation
+into a float64 loop with casts (several times slower).
 """
 
 import numpy as np
@@ -37,21 +39,33 @@ class SGD:
 
     def step(self, params, directions, learning_rate):
         """Apply one update; ``directions`` are overwritten."""
-        mu = self.momentum
+        lr, mu = float(learning_rate), float(self.momentum)
         if not mu:
             for p, g in zip(params, directions):
-                g *= learning_rate
+                g *= lr
                 p -= g
             return
+        update = _nesterov_step if self.nesterov else _momentum_step
         for p, g, v in zip(params, directions, self.velocities):
-            g *= learning_rate
-            v *= mu
-            v -= g
-            if self.nesterov:
-                p += mu * v
-                p -= g
-            else:
-                p += v
+            update(p, g, v, mu, lr)
+
+
+def _momentum_step(p, g, v, mu, lr):
+    """``v <- mu v - lr g; p <- p + v`` in place (``g`` becomes ``lr g``)."""
+    g *= lr
+    v *= mu
+    v -= g
+    p += v
+
+
+def _nesterov_step(p, g, v, mu, lr):
+    """``v <- mu v - lr g; p <- p + mu v - lr g`` in place, ``g`` as the temporary."""
+    g *= lr
+    v *= mu
+    v -= g
+    p -= g
+    np.multiply(v, mu, out=g)
+    p += g
 
 
 class Adam:
@@ -84,19 +98,29 @@ class Adam:
     def step(self, params, directions, learning_rate):
         """Apply one update; ``directions`` are overwritten."""
         self.t += 1
-        b1, b2 = self.beta_1, self.beta_2
-        lr = learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        b1, b2, eps = float(self.beta_1), float(self.beta_2), float(self.epsilon)
+        lr = float(learning_rate) * (1 - b2**self.t) ** 0.5 / (1 - b1**self.t)
         for p, g, m, s in zip(params, directions, self.first, self.second):
-            m *= b1
-            m += (1 - b1) * g
-            np.square(g, out=g)
-            s *= b2
-            s += (1 - b2) * g
+            _adam_moments(g, m, s, b1, b2)
+            # g is free now: it holds the denominator, then the step.
             np.sqrt(s, out=g)
-            g += self.epsilon
+            g += eps
             np.divide(m, g, out=g)
             g *= lr
             p -= g
+
+
+def _adam_moments(g, m, s, b1, b2):
+    """``m <- b1 m + (1 - b1) g`` and ``s <- b2 s + (1 - b2) g^2`` in place; clobbers ``g``."""
+    # Scaling g first lets it serve as the only temporary: ((1 - b1) g)^2 is
+    # rescaled to (1 - b2) g^2 (beta_1 < 1 by the parameter constraints).
+    m *= b1
+    g *= 1 - b1
+    m += g
+    np.square(g, out=g)
+    g *= (1 - b2) / (1 - b1) ** 2
+    s *= b2
+    s += g
 
 
 def make_optimizer(solver, params, estimator):

@@ -2,11 +2,16 @@
 
 Kept apart from the estimator so that the per-minibatch path is short and
 easy to profile: everything here runs once per minibatch or once per epoch.
+Nothing on the per-minibatch path allocates an array the size of a
+minibatch or of a parameter: rows are gathered into buffers of the
+workspace, the task loss is gathered per row into an epoch-long vector and
+reduced once per epoch, and the optimizers update in place.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._losses import row_squared_error, true_class_cross_entropy
 from ._network import Workspace
 from ._optimizers import make_optimizer
 
@@ -39,44 +44,150 @@ class TrainingState:
             make_optimizer(estimator.solver, params, estimator) for params, _ in groups
         ]
         self.ws = None
+        self._decay_buffer = None
+        self._classes_of = (None, None)
 
-    def workspace(self, batch_size, X):
-        """The workspace for ``batch_size`` rows, made on first use."""
-        if self.ws is None or self.ws.batch_size < batch_size:
-            self.ws = Workspace(self.net.layer_units(), batch_size, self.net.coefs[0].dtype)
-            self.ws.x_buffer = (
-                None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-            )
-        return self.ws
+    def true_classes(self, Y):
+        """Column of the 1 in each row of a one-hot ``Y``, else None (cached per ``Y``)."""
+        if self._classes_of[0] is not Y:
+            self._classes_of = (Y, _true_classes(Y))
+        return self._classes_of[1]
+
+    def workspace(self, batch_size, X, Y, sw):
+        """The workspace for ``batch_size`` rows, made on first use.
+
+        Besides the network's buffers it holds the gather buffers of a
+        shuffled minibatch, ``x_buffer`` (None for sparse ``X``), ``y_buffer``
+        and ``sw_buffer``, and ``sw_column`` for the normalised weights.
+        """
+        ws = self.ws
+        if ws is None or ws.batch_size < batch_size or not _buffers_fit(ws, X, Y, sw):
+            dtype = self.net.coefs[0].dtype
+            ws = Workspace(self.net.layer_units(), batch_size, dtype)
+            ws.x_buffer = None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), X.dtype)
+            ws.y_buffer = np.empty((batch_size, Y.shape[1]), Y.dtype)
+            ws.sw_buffer = np.empty(batch_size, dtype if sw is None else sw.dtype)
+            ws.sw_column = np.empty((batch_size, 1), dtype)
+            self.ws = ws
+        return ws
 
     def step(self, ws, learning_rate, alpha):
         """Add the L2 term to the directions and move every parameter group."""
-        n_rows = ws.z[1].shape[0]
         if alpha:
-            for W, g in zip(self.net.coefs, ws.coef_grads):
-                g += (alpha / n_rows) * W
+            self._add_weight_decay(ws, float(alpha) / ws.z[1].shape[0])
         directions = [ws.directions] + [self.extra_grads[k] for k in self.extra_grads]
         for opt, (params, rate), dirs in zip(self.optimizers, self.groups, directions):
             opt.step(params, dirs, learning_rate * rate)
 
+    def _add_weight_decay(self, ws, scale):
+        """``dW_l += scale * W_l`` through one reused buffer instead of a temporary."""
+        if self._decay_buffer is None:
+            size = max(W.size for W in self.net.coefs)
+            self._decay_buffer = np.empty(size, self.net.coefs[0].dtype)
+        for W, g in zip(self.net.coefs, ws.coef_grads):
+            tmp = self._decay_buffer[: W.size].reshape(W.shape)
+            np.multiply(W, scale, out=tmp)
+            g += tmp
+
+
+def _true_classes(Y):
+    """Column of the 1 in each row of ``Y`` when every row is one-hot, else None."""
+    labels = Y.argmax(axis=1)
+    one_hot = np.all(Y.sum(axis=1) == 1) and np.all(Y[np.arange(len(Y)), labels] == 1)
+    return labels if one_hot and np.count_nonzero(Y) == len(Y) else None
+
+
+def _buffers_fit(ws, X, Y, sw):
+    """Whether the gather buffers of ``ws`` suit ``X``, ``Y`` and ``sw`` (widths, dtypes)."""
+    xb, yb = ws.x_buffer, ws.y_buffer
+    x_ok = sp.issparse(X) if xb is None else (xb.shape[1:] == X.shape[1:] and xb.dtype == X.dtype)
+    sw_ok = sw is None or ws.sw_buffer.dtype == sw.dtype
+    return x_ok and sw_ok and yb.shape[1:] == Y.shape[1:] and yb.dtype == Y.dtype
+
 
 def _gather(X, Y, sw, idx, ws):
-    """The minibatch rows ``idx`` of ``X``, ``Y`` and weights, copied once."""
+    """The minibatch rows ``idx`` of ``X``, ``Y`` and weights, copied into ``ws``'s buffers."""
+    # The indices are valid by construction; mode="clip" spares the extra
+    # buffered copy that np.take makes for out= in its default mode.
+    b = len(idx)
     if ws.x_buffer is None:
-        Xb = X[idx]
+        Xb = X[idx]  # sparse rows: scipy allocates the minibatch
     else:
-        Xb = np.take(X, idx, axis=0, out=ws.x_buffer[: len(idx)])
-    return Xb, Y[idx], None if sw is None else sw[idx]
+        Xb = np.take(X, idx, axis=0, out=ws.x_buffer[:b], mode="clip")
+    Yb = np.take(Y, idx, axis=0, out=ws.y_buffer[:b], mode="clip")
+    swb = None if sw is None else np.take(sw, idx, out=ws.sw_buffer[:b], mode="clip")
+    return Xb, Yb, swb
 
 
-def _set_weights(ws, sw_batch):
-    """Store the minibatch weights as a column normalised to mean one."""
+def _set_weights(ws, sw_batch, column):
+    """Store the minibatch weights in ``column`` as a column normalised to mean one."""
     if sw_batch is None:
         ws.sample_weight = None
         return
-    total = sw_batch.sum()
+    total = float(sw_batch.sum())
     scale = len(sw_batch) / total if total > 0 else 0.0
-    ws.sample_weight = (sw_batch * scale)[:, None].astype(ws.z[1].dtype, copy=False)
+    np.multiply(sw_batch, scale, out=column[:, 0])
+    ws.sample_weight = column
+
+
+class _EpochLoss:
+    """The task loss of one epoch, recorded per row and averaged once at the end.
+
+    Softmax with one-hot targets records ``p`` of each row's true class,
+    gathered through one precomputed flat index per row, and takes
+    ``-log p`` at the end; the identity output records ``0.5 ||z - y||^2``;
+    any other output falls back to the network's ``loss_fn`` per minibatch.
+    Every form equals ``net.loss_fn`` averaged over the epoch with the
+    sample weights.
+    """
+
+    def __init__(self, state, Y, sw, order, batch_size):
+        net = state.net
+        self.loss_fn, self.sw, self.order, self.n = net.loss_fn, sw, order, Y.shape[0]
+        labels = state.true_classes(Y) if net.output_name == "softmax" else None
+        self.kind = "squared" if net.output_name == "identity" else "generic"
+        if labels is not None:
+            self.kind = "true_class"
+            self.flat_index = _flat_index(labels, order, batch_size, Y.shape[1])
+        if self.kind == "squared":
+            self.diff = np.empty((batch_size, Y.shape[1]), Y.dtype)
+        self.rows = None if self.kind == "generic" else np.empty(self.n, Y.dtype)
+        self.total = 0.0
+
+    def record(self, out, Yb, swb, start, stop):
+        """Record the loss of the minibatch ``start:stop`` whose output is ``out``."""
+        if self.kind == "true_class":
+            np.take(
+                out.reshape(-1), self.flat_index[start:stop], out=self.rows[start:stop], mode="clip"
+            )
+        elif self.kind == "squared":
+            row_squared_error(out, Yb, self.rows[start:stop], self.diff[: stop - start])
+        else:
+            weight = stop - start if swb is None else float(swb.sum())
+            self.total += self.loss_fn(Yb, out, swb) * weight
+
+    def mean(self):
+        """The sample-weighted mean loss of the epoch."""
+        sw = self.sw
+        weight = self.n if sw is None else float(sw.sum())
+        if weight <= 0:
+            return 0.0
+        if self.kind == "generic":
+            return self.total / weight
+        if self.kind == "true_class":
+            true_class_cross_entropy(self.rows, out=self.rows)
+        rows = self.rows.astype(np.float64)
+        if sw is None:
+            return float(rows.sum()) / weight
+        return float(np.dot(rows, sw if self.order is None else sw[self.order])) / weight
+
+
+def _flat_index(labels, order, batch_size, n_classes):
+    """Index of each row's true class in the flattened ``(b, k)`` output of its minibatch."""
+    if order is not None:
+        labels = labels[order]
+    position = np.arange(len(labels)) % batch_size
+    return position * n_classes + labels
 
 
 def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, schedule):
@@ -87,21 +198,24 @@ def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, schedule):
     """
     n = X.shape[0]
     order = rng.permutation(n) if shuffle else None
-    ws_full = state.workspace(min(batch_size, n), X)
-    net, rule, alpha = state.net, state.rule, state.alpha
-    total = 0.0
+    ws_full = state.workspace(min(batch_size, n), X, Y, sw)
+    loss = _EpochLoss(state, Y, sw, order, batch_size)
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        ws = ws_full.rows(stop - start)
-        if order is None:
-            Xb, Yb = X[start:stop], Y[start:stop]
-            swb = None if sw is None else sw[start:stop]
-        else:
-            Xb, Yb, swb = _gather(X, Y, sw, order[start:stop], ws_full)
-        _set_weights(ws, swb)
-        out = net.forward(Xb, ws)
-        total += net.loss_fn(Yb, out, swb) * (stop - start if swb is None else swb.sum())
-        rule.directions(net, ws, Yb, state.extra, state.extra_grads)
-        state.step(ws, schedule(start), alpha)
-    weight = n if sw is None else sw.sum()
-    return total / weight if weight > 0 else 0.0
+        _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, schedule(start))
+    return loss.mean()
+
+
+def _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, learning_rate):
+    """Forward, loss, rule directions and optimizer step for the rows ``start:stop``."""
+    ws = ws_full.rows(stop - start)
+    if order is None:
+        Xb, Yb = X[start:stop], Y[start:stop]
+        swb = None if sw is None else sw[start:stop]
+    else:
+        Xb, Yb, swb = _gather(X, Y, sw, order[start:stop], ws_full)
+    _set_weights(ws, swb, ws_full.sw_column[: stop - start])
+    out = state.net.forward(Xb, ws)
+    loss.record(out, Yb, swb, start, stop)
+    state.rule.directions(state.net, ws, Yb, state.extra, state.extra_grads)
+    state.step(ws, learning_rate, state.alpha)
