@@ -1,0 +1,102 @@
+"""Sphinx configuration of the sklearn-lra documentation.
+
+Build (offline, warnings are errors)::
+
+    python -m sphinx -W --keep-going -b html doc doc/_build/html
+
+The example gallery runs every ``examples/plot_*.py``; set the environment
+variable ``SKLEARN_LRA_DOCS_RUN_EXAMPLES=0`` to build its pages without
+running them (the test suite does, and runs the examples separately).
+"""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parent
+ROOT = DOC.parent
+# Document (and run the examples against) this checkout, installed or not.
+sys.path.insert(0, str(ROOT))
+
+import sklearn_lra  # noqa: E402
+
+project = "sklearn-lra"
+author = "the sklearn-lra developers"
+copyright = "the sklearn-lra developers, BSD-3-Clause"
+release = sklearn_lra.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "README.md", "auto_examples/*.ipynb", "auto_examples/*.py"]
+
+# sklearn_lra.inspection is optional: its page drops out (the API index globs
+# for it) when the module is not there, instead of failing the build.
+if importlib.util.find_spec("sklearn_lra.inspection") is None:
+    exclude_patterns.append("api/inspection.rst")
+
+# -- autodoc / autosummary / numpydoc ----------------------------------------
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_typehints = "none"
+# numpydoc writes the member tables from the docstrings' own sections; the
+# autosummary class template lists the public methods.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+# The equations in the docstrings are ASCII (``h_l = z_{l-1} W_l + b_l``);
+# keep literal text literal rather than guessing cross-references.
+numpydoc_xref_param_type = False
+
+# -- sphinx-gallery ----------------------------------------------------------
+
+
+def _run_examples():
+    """Whether to execute the gallery's scripts (default yes)."""
+    return os.environ.get("SKLEARN_LRA_DOCS_RUN_EXAMPLES", "1").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+    }
+
+
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT / "examples"),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "plot_gallery": _run_examples(),
+    "doc_module": ("sklearn_lra",),
+    "backreferences_dir": "generated/backreferences",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    # A failing example fails the build, like any other warning.
+    "only_warn_on_example_error": False,
+}
+
+# -- MyST (results.md is written by ``python -m sklearn_lra reproduce``) -----
+
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-lra {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+}
+html_static_path = []
+html_show_sourcelink = False
