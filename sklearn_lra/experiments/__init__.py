@@ -10,7 +10,8 @@ three.
 
 Examples
 --------
->>> from sklearn_lra.experiments import get_profile, restrict, expand_profile
+>>> from sklearn_lra.experiments import expand_profile, get_profile, restrict
+>>> from sklearn_lra.experiments import run_grid, write_outputs
 >>> profile = restrict(get_profile("small"), studies=["rules"], rules=["lra", "bp"])
 >>> runs = expand_profile(profile)  # doctest: +SKIP
 >>> outcome = run_grid(runs, "results", n_jobs=2)  # doctest: +SKIP
