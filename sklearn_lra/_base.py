@@ -18,6 +18,7 @@ from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -30,6 +31,7 @@ from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._initializers import INIT_SCHEMES, init_matrix
 from ._network import Network
+from ._params import build_parameters
 from ._training import TrainingState, run_epoch
 from ._version import __version__
 
@@ -51,7 +53,34 @@ def _all_finite(loss, state):
 class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared engine of every estimator of the package; not for direct use."""
 
-    _parameter_constraints = {
+    _own_defaults = {
+        "hidden_layer_sizes": (100,),
+        "activation": "tanh",
+        "init": "glorot_uniform",
+        "init_scale": None,
+        "solver": "sgd",
+        "alpha": 0.0,
+        "batch_size": "auto",
+        "learning_rate": "constant",
+        "learning_rate_init": 0.01,
+        "power_t": 0.5,
+        "max_iter": 200,
+        "shuffle": True,
+        "random_state": None,
+        "tol": 1e-4,
+        "verbose": False,
+        "warm_start": False,
+        "momentum": 0.9,
+        "nesterovs_momentum": True,
+        "early_stopping": False,
+        "validation_fraction": 0.1,
+        "beta_1": 0.9,
+        "beta_2": 0.999,
+        "epsilon": 1e-8,
+        "n_iter_no_change": 10,
+    }
+
+    _own_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions(set(INIT_SCHEMES))],
@@ -80,6 +109,10 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     #: Names of the fitted attributes that hold the rule's own parameters.
     _rule_attributes = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build_parameters(cls)
 
     @abstractmethod
     def _make_rule(self):
@@ -138,9 +171,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         first = not fitted or not (incremental or self.warm_start)
         X, y = self._validate_input(X, y, reset=first, incremental=incremental)
         Y = self._encode_targets(y, first, classes, X.dtype)
-        sw = None
-        if sample_weight is not None:
-            sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        sw = self._sample_weights(sample_weight, X, y, incremental)
         if first:
             self._random_state = check_random_state(self.random_state)
             state = self._new_state(X.shape[1], Y.shape[1], X.dtype)
@@ -153,6 +184,16 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return self
 
     # ---------------------------------------------------------- validation
+
+    def _sample_weights(self, sample_weight, X, y, incremental):
+        """``sample_weight`` times the ``class_weight`` of each sample, or None."""
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        cw = self._class_weights(y, incremental)
+        if cw is not None:
+            sw = cw.astype(X.dtype) if sw is None else sw * cw.astype(X.dtype)
+        return sw
 
     def _validate_input(self, X, y, reset, incremental):
         """Validate ``X`` and ``y``; keeps float32, accepts CSR/CSC."""
@@ -271,8 +312,10 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
                 loss += self._l2_penalty(state.net, batch_size)
                 if not _all_finite(loss, state):
-                    snapshots = [(f"the last finite epoch ({self.n_iter_})", last_good),
-                                 ("the initialisation", initial)]
+                    snapshots = [
+                        (f"the last finite epoch ({self.n_iter_})", last_good),
+                        ("the initialisation", initial),
+                    ]
                     self._diverged(state, snapshots, X)
                     converged = True
                     break
@@ -329,13 +372,16 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"{type(self).__name__} cannot train on this data: even the initial "
                 "network's outputs overflow. The input values are too large for "
-                f"{X.dtype}; scale them (e.g. with StandardScaler).")
+                f"{X.dtype}; scale them (e.g. with StandardScaler)."
+            )
         warnings.warn(
             f"{type(self).__name__} diverged during epoch {self.n_iter_ + 1}: the loss or "
             f"the weights became infinite or NaN. Training stopped and the weights of "
             f"{label} were kept. Try a smaller learning_rate_init, a smaller init_scale, "
             "scaled input (StandardScaler), or solver='adam'.",
-            DivergenceWarning, stacklevel=4)
+            DivergenceWarning,
+            stacklevel=4,
+        )
 
     def _fitted_attributes(self, state):
         """The fitted attributes of the state as it is now (for callbacks)."""
@@ -500,12 +546,30 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             warnings.warn(
                 f"Trying to unpickle {type(self).__name__} from sklearn-lra {saved} "
                 f"with version {__version__}. This might lead to breaking code or "
-                "invalid results. Use at your own risk.", UserWarning, stacklevel=2)
+                "invalid results. Use at your own risk.",
+                UserWarning,
+                stacklevel=2,
+            )
         super().__setstate__(state)
 
 
 class NetworkClassifierMixin(ClassifierMixin):
     """Classifier behaviour: label encoding, softmax output, probabilities."""
+
+    _own_defaults = {"class_weight": None}
+    _own_constraints = {"class_weight": [dict, StrOptions({"balanced"}), None]}
+
+    def _class_weights(self, y, incremental):
+        """Per-sample weights from ``class_weight`` (None when it is None)."""
+        if self.class_weight is None:
+            return None
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of one call are not those of the data. Pass a dict, e.g. "
+                "computed once with sklearn.utils.class_weight.compute_class_weight."
+            )
+        return compute_sample_weight(self.class_weight, y)
 
     def _output_function(self):
         return "softmax"
@@ -616,6 +680,10 @@ class NetworkClassifierMixin(ClassifierMixin):
 
 class NetworkRegressorMixin(RegressorMixin):
     """Regressor behaviour: identity output with squared error."""
+
+    def _class_weights(self, y, incremental):
+        """Regressors have no classes: no weights."""
+        return None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

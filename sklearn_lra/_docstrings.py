@@ -86,16 +86,28 @@ coefs_ : list of ndarray
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Feature names, when ``X`` had string column names."""
 
+CLASSIFIER_PARAMETERS = """\
+class_weight : dict, 'balanced' or None, default=None
+        Weight of each class, multiplied into ``sample_weight``: a dict
+        ``{label: weight}``, or ``'balanced'`` for ``n_samples / (n_classes *
+        np.bincount(y))`` (not with ``partial_fit``)."""
+
 CLASSIFIER_ATTRIBUTES = """\
 classes_ : ndarray of shape (n_classes,)
         Class labels."""
 
 
 def fill_doc(cls):
-    """Class decorator substituting the shared sections into ``cls.__doc__``."""
+    """Class decorator substituting the shared sections into ``cls.__doc__``.
+
+    Classifiers also get ``class_weight`` after the shared parameters.
+    """
+    parameters = SHARED_PARAMETERS
+    if "class_weight" in cls._parameter_constraints:
+        parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__
     for marker, text in [
-        ("{shared_parameters}", SHARED_PARAMETERS),
+        ("{shared_parameters}", parameters),
         ("{shared_attributes}", SHARED_ATTRIBUTES),
         ("{classifier_attributes}", CLASSIFIER_ATTRIBUTES),
     ]:

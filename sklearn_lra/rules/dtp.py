@@ -15,7 +15,6 @@ from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
 from .._compat import Interval
 from .._docstrings import fill_doc
 from .._initializers import init_matrix
-from .._params import store_params
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 _INVERSES = ("inverse_coefs_", "inverse_intercepts_")
@@ -136,8 +135,7 @@ class DifferenceTargetPropagationRule(LearningRule):
 class _DTP(BaseNetwork):
     """Hyperparameters of the difference-target-propagation estimators."""
 
-    _parameter_constraints = {
-        **BaseNetwork._parameter_constraints,
+    _own_constraints = {
         "target_step": [Interval(Real, 0, None, closed="neither")],
         "noise_scale": [Interval(Real, 0, None, closed="left")],
         "inverse_learning_rate": [Interval(Real, 0, None, closed="left")],
@@ -146,39 +144,12 @@ class _DTP(BaseNetwork):
 
     _rule_attributes = _INVERSES
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="tanh",
-        *,
-        init="glorot_uniform",
-        init_scale=None,
-        solver="sgd",
-        alpha=0.0,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.01,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        target_step=0.1,
-        noise_scale=1.0,
-        inverse_learning_rate=1.0,
-        inverse_steps=1,
-    ):
-        store_params(self, locals())
+    _own_defaults = {
+        "target_step": 0.1,
+        "noise_scale": 1.0,
+        "inverse_learning_rate": 1.0,
+        "inverse_steps": 1,
+    }
 
     def _make_rule(self):
         return DifferenceTargetPropagationRule(self)

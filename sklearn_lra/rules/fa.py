@@ -14,7 +14,6 @@ from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
 from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
 from .._initializers import init_matrix
-from .._params import store_params
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 #: Constraints of the feedback parameters, shared with DFA.
@@ -69,41 +68,14 @@ class FeedbackAlignmentRule(LearningRule):
 class _FA(BaseNetwork):
     """Hyperparameters of the feedback-alignment estimators."""
 
-    _parameter_constraints = {**BaseNetwork._parameter_constraints, **FEEDBACK_CONSTRAINTS}
+    _own_constraints = FEEDBACK_CONSTRAINTS
 
     _rule_attributes = ("feedback_matrices_",)
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="tanh",
-        *,
-        init="glorot_uniform",
-        init_scale=None,
-        solver="sgd",
-        alpha=0.0,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.01,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        feedback_init="normal",
-        feedback_scale=None,
-    ):
-        store_params(self, locals())
+    _own_defaults = {
+        "feedback_init": "normal",
+        "feedback_scale": None,
+    }
 
     def _make_rule(self):
         return FeedbackAlignmentRule(self)

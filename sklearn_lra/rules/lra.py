@@ -17,7 +17,6 @@ from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
 from .._initializers import init_matrix
 from .._losses import LOCAL_ERRORS
-from .._params import store_params
 from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, output_error
 
 #: Per-form defaults of the parameters left at None.
@@ -140,8 +139,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
 class _LRA(BaseNetwork):
     """Hyperparameters of the LRA estimators."""
 
-    _parameter_constraints = {
-        **BaseNetwork._parameter_constraints,
+    _own_constraints = {
         "form": [StrOptions({"fdbk", "diff", "lra_e"})],
         "beta": [Interval(Real, 0, None, closed="left")],
         "n_target_steps": [Interval(Integral, 1, None, closed="left")],
@@ -154,45 +152,19 @@ class _LRA(BaseNetwork):
         "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="tanh",
-        *,
-        form="fdbk",
-        beta=0.1,
-        n_target_steps=1,
-        local_loss="cauchy",
-        local_error=None,
-        feedback_init="normal",
-        feedback_scale=1.0,
-        gamma=None,
-        update_cap=None,
-        displacement_cap=None,
-        init="zeros",
-        init_scale=None,
-        solver="sgd",
-        alpha=0.0,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.01,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-    ):
-        store_params(self, locals())
+    _own_defaults = {
+        "form": "fdbk",
+        "beta": 0.1,
+        "n_target_steps": 1,
+        "local_loss": "cauchy",
+        "local_error": None,
+        "feedback_init": "normal",
+        "feedback_scale": 1.0,
+        "gamma": None,
+        "update_cap": None,
+        "displacement_cap": None,
+        "init": "zeros",
+    }
 
     @property
     def _rule_attributes(self):
