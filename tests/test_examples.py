@@ -30,6 +30,9 @@ def test_example_has_a_gallery_title(path):
 def test_example_runs(path, tmp_path):
     """The example exits cleanly with the Agg backend and writes no file."""
     env = {**os.environ, "MPLBACKEND": "Agg", "SKLEARN_LRA_EXAMPLE_QUICK": "1"}
+    # One BLAS thread: on a busy machine OpenBLAS threads spin-wait on these
+    # small matrices and make training tens of times slower.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # As in the test suite's own configuration, deprecations are errors.
     command = [sys.executable, "-W", "error::FutureWarning", "-W", "error::DeprecationWarning"]
     proc = subprocess.run(
