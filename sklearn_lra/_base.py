@@ -289,7 +289,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         Divergence (non-finite loss or weights) and ``KeyboardInterrupt`` both
         end training at the last completed, finite epoch, with a warning.
         """
-        X, Y, sw, X_val, y_val, Y_val = self._split_validation(X, Y, sw, y, incremental)
+        X, y, Y, sw, X_val, y_val, Y_val = self._split_validation(X, y, Y, sw, incremental)
         batch_size = self._batch_size(X.shape[0])
         ctx = self._begin_callbacks(X, y, max_iter)
         initial = last_good = self._snapshot(state)
@@ -396,10 +396,10 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         attributes.update(state.extra)
         return attributes
 
-    def _split_validation(self, X, Y, sw, y, incremental):
+    def _split_validation(self, X, y, Y, sw, incremental):
         """Hold out ``validation_fraction`` of the rows when early stopping."""
         if not self.early_stopping or incremental:
-            return X, Y, sw, None, None, None
+            return X, y, Y, sw, None, None, None
         stratify = y if is_classifier(self) else None
         idx = np.arange(X.shape[0])
         try:
@@ -415,7 +415,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"{self.validation_fraction} of {X.shape[0]} samples: {exc}"
             ) from exc
         sw_train = None if sw is None else sw[train]
-        return X[train], Y[train], sw_train, X[val], y[val], Y[val]
+        return X[train], y[train], Y[train], sw_train, X[val], y[val], Y[val]
 
     def _batch_size(self, n_samples):
         """``batch_size`` clipped to the data, with ``"auto"`` = min(200, n)."""

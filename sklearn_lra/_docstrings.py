@@ -5,16 +5,20 @@ Each estimator's docstring holds the markers ``{shared_parameters}``,
 replaces them, so a shared parameter is documented once.
 """
 
+import inspect
+
 SHARED_PARAMETERS = """\
 hidden_layer_sizes : int or tuple of int, default=(100,)
         Width of each hidden layer; its length is the number of hidden layers.
-    activation : {'identity', 'logistic', 'tanh', 'relu', 'relu6', 'softplus', \\
-'sign', 'hardtanh', 'leaky_relu', 'lwta'}, default='tanh'
-        Hidden nonlinearity ``phi``. ``'lwta'`` is local winner-take-all over
-        blocks of 4 consecutive units; ``'sign'`` has a zero derivative.
-    init : {'zeros', 'normal', 'uniform', 'orthogonal', 'glorot_uniform', \\
-'glorot_normal', 'he_normal', 'he_uniform'}
-        Initialisation of the forward weights ``W_l``; biases start at zero.
+    activation : str, default='tanh'
+        Hidden nonlinearity ``phi``: one of 'identity', 'logistic', 'tanh',
+        'relu', 'relu6', 'softplus', 'sign', 'hardtanh', 'leaky_relu', 'lwta'.
+        ``'lwta'`` is local winner-take-all over blocks of 4 consecutive units;
+        ``'sign'`` has a zero derivative.
+    init : str, default={init_default}
+        Initialisation of the forward weights ``W_l``: one of 'zeros',
+        'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
+        'he_normal', 'he_uniform'. Biases start at zero.
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
@@ -83,7 +87,7 @@ coefs_ : list of ndarray
         ``'softmax'`` for classifiers, ``'identity'`` for regressors.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names, when ``X`` had string column names."""
 
 CLASSIFIER_PARAMETERS = """\
@@ -102,7 +106,8 @@ def fill_doc(cls):
 
     Classifiers also get ``class_weight`` after the shared parameters.
     """
-    parameters = SHARED_PARAMETERS
+    init_default = inspect.signature(cls.__init__).parameters["init"].default
+    parameters = SHARED_PARAMETERS.replace("{init_default}", repr(init_default))
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__

@@ -103,3 +103,12 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     assert len(lines) == 4
     assert all("loss = " in ln and "validation score = " in ln and "time = " in ln
                for ln in lines)
+
+
+def test_scoring_monitor_with_early_stopping():
+    """Callbacks see the training part of the data when early stopping holds some out."""
+    monitor = ScoringMonitor(scoring="accuracy")
+    est = fast_estimator(CLASSIFIERS[0], max_iter=4, early_stopping=True, n_iter_no_change=50)
+    est.set_callbacks(monitor).fit(X, y)
+    rows = [r for r in monitor.get_logs().data if r["task_name"] == "epoch"]
+    assert len(rows) == est.n_iter_ == 4

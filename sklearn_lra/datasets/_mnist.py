@@ -111,13 +111,13 @@ def fetch_mnist(*, data_home=None, subset="train", download_if_missing=True, ret
     70,000 grey-scale images of 28x28 pixels of the digits 0 to 9, in the
     official split of 60,000 training and 10,000 test images.
 
-    =================   ======================
-    Classes                                 10
-    Samples total                        70000
-    Samples (train/test)          60000/10000
-    Dimensionality                         784
-    Features            float32 in [0.0, 1.0]
-    =================   ======================
+    ====================  ======================
+    Classes                                   10
+    Samples total                          70000
+    Samples (train/test)             60000/10000
+    Dimensionality                           784
+    Features               float32 in [0.0, 1.0]
+    ====================  ======================
 
     The four original IDX files (``train-images-idx3-ubyte``,
     ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte`` and
@@ -210,13 +210,13 @@ def fetch_fashion_mnist(
     10,000 test images. It is a drop-in replacement for MNIST, harder to
     classify.
 
-    =================   ======================
-    Classes                                 10
-    Samples total                        70000
-    Samples (train/test)          60000/10000
-    Dimensionality                         784
-    Features            float32 in [0.0, 1.0]
-    =================   ======================
+    ====================  ======================
+    Classes                                   10
+    Samples total                          70000
+    Samples (train/test)             60000/10000
+    Dimensionality                           784
+    Features               float32 in [0.0, 1.0]
+    ====================  ======================
 
     The four original IDX files (``train-images-idx3-ubyte``,
     ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte`` and

@@ -250,15 +250,10 @@ class LRAClassifier(NetworkClassifierMixin, _LRA):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(100,)
-        Width of each hidden layer.
-    activation : str, default='tanh'
-        Hidden nonlinearity ``phi``; see the shared list below.
+    {shared_parameters}
     """
         + _LRA_PARAMETERS
-        + """init : str, default='zeros'
-        Initialisation of the forward weights; LRA trains from all zeros.
-    {shared_parameters}
+        + """
 
     Attributes
     ----------
@@ -283,15 +278,10 @@ class LRARegressor(NetworkRegressorMixin, _LRA):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(100,)
-        Width of each hidden layer.
-    activation : str, default='tanh'
-        Hidden nonlinearity ``phi``; see the shared list below.
+    {shared_parameters}
     """
         + _LRA_PARAMETERS
-        + """init : str, default='zeros'
-        Initialisation of the forward weights; LRA trains from all zeros.
-    {shared_parameters}
+        + """
 
     Attributes
     ----------
