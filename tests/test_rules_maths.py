@@ -147,7 +147,7 @@ def test_lra_caps_bound_updates_and_displacements():
     extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
     dW, _, _ = rule_directions(rule, net, X, Y, extra)
     assert max(np.linalg.norm(g) for g in dW) <= 0.01 + 1e-12
-    uncapped = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared"))
+    uncapped = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared", update_cap=None))
     dW_free, _, _ = rule_directions(uncapped, net, X, Y, extra)
     assert np.linalg.norm(dW_free[0]) > 0.01
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
 from .._docstrings import fill_doc
+from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
-from .fa import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 
 
 class DirectFeedbackAlignmentRule(LearningRule):

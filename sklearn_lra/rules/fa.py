@@ -6,45 +6,12 @@ transposed forward weight ``W_{l+1}^T`` is replaced by a random matrix
 with the feedback, which is why the random signal is useful.
 """
 
-from numbers import Real
-
 import numpy as np
 
 from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
-from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
-from .._initializers import init_matrix
+from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
-
-#: Constraints of the feedback parameters, shared with DFA.
-FEEDBACK_CONSTRAINTS = {
-    "feedback_init": [StrOptions({"normal", "uniform", "orthogonal"})],
-    "feedback_scale": [Interval(Real, 0, None, closed="neither"), None],
-}
-
-
-def draw_feedback(estimator, shapes, rng, dtype):
-    """Random feedback matrices of the given ``(n_rows, n_cols)`` shapes.
-
-    A None ``feedback_scale`` gives each matrix the scale that keeps the size
-    of the signal it carries: standard deviation ``1 / sqrt(n_rows)`` (normal),
-    half-width ``sqrt(3 / n_rows)`` (uniform), gain 1 (orthogonal).
-    """
-    scheme, scale = estimator.feedback_init, estimator.feedback_scale
-    return [
-        init_matrix(scheme, shape, rng, _feedback_scale(scheme, scale, shape[0]), dtype)
-        for shape in shapes
-    ]
-
-
-def _feedback_scale(scheme, scale, n_rows):
-    """The scale of one feedback matrix (the automatic one when ``scale`` is None)."""
-    if scale is not None:
-        return scale
-    if scheme == "orthogonal":
-        return 1.0
-    std = 1.0 / np.sqrt(n_rows)
-    return std if scheme == "normal" else np.sqrt(3.0) * std
 
 
 class FeedbackAlignmentRule(LearningRule):
@@ -82,16 +49,6 @@ class _FA(BaseNetwork):
 
 
 #: Documentation of the feedback parameters, shared with DFA (``{F}`` is the symbol).
-FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, default='normal'
-        Distribution of the fixed feedback matrices ``{F}``.
-    feedback_scale : float or None, default=None
-        Standard deviation (normal), half-width (uniform) or gain (orthogonal)
-        of ``{F}``. None scales each matrix to keep the size of the error it
-        carries: standard deviation ``1 / sqrt(n_rows)``, half-width
-        ``sqrt(3 / n_rows)`` or gain 1, where ``n_rows`` is the width of the
-        layer the error comes from.
-"""
-
 _FA_PARAMETERS = FEEDBACK_PARAMETERS.format(F="F_l")
 
 _FA_ATTRIBUTE = """feedback_matrices_ : list of ndarray

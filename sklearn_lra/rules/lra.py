@@ -12,19 +12,26 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .._activations import ACTIVATIONS
 from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
 from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
-from .._initializers import init_matrix
 from .._losses import LOCAL_ERRORS
+from ._feedback import FEEDBACK_CONSTRAINTS, draw_feedback
 from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, output_error
 
-#: Per-form defaults of the parameters left at None.
-FORM_DEFAULTS = {
-    "fdbk": {"local_error": "pre", "gamma": 0.0},
-    "diff": {"local_error": "pre", "gamma": 0.0},
-    "lra_e": {"local_error": "post", "gamma": 1.0},
-}
+#: ``gamma`` of each form when it is left at None: only LRA-E learns ``E``.
+FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
+
+
+def default_local_error(activation):
+    """``'post'``, or ``'pre'`` for units without a gradient (signum).
+
+    A post-activation miss ``z - phi(hbar)`` vanishes for signum units almost
+    everywhere (the target rarely flips the sign), so they measure the miss in
+    pre-activation space, which needs no derivative.
+    """
+    return "post" if ACTIVATIONS[activation].has_gradient else "pre"
 
 
 class LocalRepresentationAlignmentRule(LearningRule):
@@ -32,13 +39,12 @@ class LocalRepresentationAlignmentRule(LearningRule):
 
     def __init__(self, estimator):
         super().__init__(estimator)
-        defaults = FORM_DEFAULTS[estimator.form]
         self.form = estimator.form
         self.beta = estimator.beta
         self.n_steps = estimator.n_target_steps
         self.loss_error = LOCAL_ERRORS[estimator.local_loss]
-        self.local_error = estimator.local_error or defaults["local_error"]
-        self.gamma = defaults["gamma"] if estimator.gamma is None else estimator.gamma
+        self.local_error = estimator.local_error or default_local_error(estimator.activation)
+        self.gamma = FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
@@ -48,18 +54,8 @@ class LocalRepresentationAlignmentRule(LearningRule):
         """Feedback matrices ``E_l`` (``n_l x n_{l-1}``) for ``l = 2..L``."""
         if self.form == "diff":
             return {}
-        est = self.estimator
-        E = [
-            init_matrix(
-                est.feedback_init,
-                (layer_units[l], layer_units[l - 1]),
-                rng,
-                est.feedback_scale,
-                dtype,
-            )
-            for l in range(2, len(layer_units))
-        ]
-        return {"feedback_matrices_": E}
+        shapes = [(layer_units[l], layer_units[l - 1]) for l in range(2, len(layer_units))]
+        return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype)}
 
     def learning_rates(self):
         """``E`` learns at ``gamma`` times the forward learning rate (when > 0)."""
@@ -145,8 +141,7 @@ class _LRA(BaseNetwork):
         "n_target_steps": [Interval(Integral, 1, None, closed="left")],
         "local_loss": [StrOptions(set(LOCAL_ERRORS))],
         "local_error": [StrOptions({"pre", "post", "post_derivative"}), None],
-        "feedback_init": [StrOptions({"normal", "uniform", "orthogonal"})],
-        "feedback_scale": [Interval(Real, 0, None, closed="neither"), None],
+        **FEEDBACK_CONSTRAINTS,
         "gamma": [Interval(Real, 0, None, closed="left"), None],
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
         "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
@@ -154,14 +149,14 @@ class _LRA(BaseNetwork):
 
     _own_defaults = {
         "form": "fdbk",
-        "beta": 0.1,
+        "beta": 1.0,
         "n_target_steps": 1,
         "local_loss": "cauchy",
         "local_error": None,
         "feedback_init": "normal",
-        "feedback_scale": 1.0,
+        "feedback_scale": None,
         "gamma": None,
-        "update_cap": None,
+        "update_cap": 1.0,
         "displacement_cap": None,
         "init": "zeros",
     }
@@ -179,8 +174,8 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         (LRA-fdbk): through a feedback matrix, ``d = e_l E_l``. ``'diff'``
         (LRA-diff): through the exact local gradient, ``d = (e'_l W_l^T) *
         phi'(h_{l-1})``. ``'lra_e'`` (LRA-E, 2019): as ``'fdbk'`` with the
-        2019 defaults, post-activation errors and learned ``E`` (``gamma=1``).
-    beta : float, default=0.1
+        2019 defaults: learned ``E`` (``gamma=1``).
+    beta : float, default=1.0
         ``beta``, the step that moves a representation towards its target:
         ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``.
     n_target_steps : int, default=1
@@ -193,17 +188,19 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         Where a hidden layer's miss ``d`` is measured: ``'pre'``,
         ``h_l - hbar_l`` (needs no derivative, so signum units learn);
         ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E); ``'post_derivative'``, the
-        latter times ``phi'(h_l)`` in the weight update. None takes the form's
-        default (``'pre'`` for fdbk and diff, ``'post'`` for lra_e).
+        latter times ``phi'(h_l)`` in the weight update. None means ``'post'``,
+        or ``'pre'`` for an activation without a gradient (``'sign'``).
     feedback_init : {'normal', 'uniform', 'orthogonal'}, default='normal'
         Distribution of the feedback matrices ``E_l``.
-    feedback_scale : float or None, default=1.0
+    feedback_scale : float or None, default=None
         Standard deviation (normal), half-width (uniform) or gain (orthogonal)
-        of ``E_l``.
+        of ``E_l``. None scales ``E_l`` to keep the size of the error it
+        carries (standard deviation ``1 / sqrt(n_l)``), so that ``beta`` alone
+        sets the size of the displacement, whatever the width.
     gamma : float or None, default=None
         ``gamma``: ``E_l`` learns with direction ``dW_l^T`` at ``gamma`` times
         the learning rate; 0 keeps it fixed. None means 0 for fdbk, 1 for lra_e.
-    update_cap : float or None, default=None
+    update_cap : float or None, default=1.0
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``.
     displacement_cap : float or None, default=None
         ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
