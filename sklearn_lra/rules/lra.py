@@ -149,7 +149,7 @@ class _LRA(BaseNetwork):
 
     _own_defaults = {
         "form": "fdbk",
-        "beta": 1.0,
+        "beta": 0.5,
         "n_target_steps": 1,
         "local_loss": "cauchy",
         "local_error": None,
@@ -175,7 +175,7 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         (LRA-diff): through the exact local gradient, ``d = (e'_l W_l^T) *
         phi'(h_{l-1})``. ``'lra_e'`` (LRA-E, 2019): as ``'fdbk'`` with the
         2019 defaults: learned ``E`` (``gamma=1``).
-    beta : float, default=1.0
+    beta : float, default=0.5
         ``beta``, the step that moves a representation towards its target:
         ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``.
     n_target_steps : int, default=1
