@@ -6,6 +6,7 @@ adds its hyperparameters and implements :meth:`BaseNetwork._make_rule`.
 """
 
 import copy
+import os
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -42,6 +43,38 @@ _CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
 class DivergenceWarning(UserWarning):
     """Training diverged; the weights of the last finite epoch were kept."""
+
+
+class _Diverged(Exception):
+    """Raised inside the epoch loop once divergence has been handled."""
+
+
+class _Snapshots:
+    """The parameter copies training may go back to: initial, previous, last, best."""
+
+    def __init__(self, initial):
+        self.initial = self.previous = self.last = initial
+        self.best = None
+
+    def push(self, snapshot):
+        """Record the end of a finite epoch."""
+        self.previous, self.last = self.last, snapshot
+
+    def fallbacks(self, n_epochs):
+        """Snapshots to try after divergence, newest first, labelled for the warning."""
+        return [
+            (f"the last finite epoch ({n_epochs})", self.last),
+            (f"the epoch before ({max(n_epochs - 1, 0)})", self.previous),
+            ("the initialisation", self.initial),
+        ]
+
+
+def _physical_memory():
+    """Bytes of physical memory, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def _all_finite(loss, state):
@@ -193,6 +226,8 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         cw = self._class_weights(y, incremental)
         if cw is not None:
             sw = cw.astype(X.dtype) if sw is None else sw * cw.astype(X.dtype)
+        if sw is not None and sw.max() > 0:
+            sw = sw / sw.max()  # only ratios matter; this keeps sums finite
         return sw
 
     def _validate_input(self, X, y, reset, incremental):
@@ -218,7 +253,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _hidden_sizes(self):
         """``hidden_layer_sizes`` as a list of positive ints, validated."""
         sizes = self.hidden_layer_sizes
-        sizes = [sizes] if np.isscalar(sizes) else list(sizes)
+        sizes = [np.asarray(sizes).item()] if np.ndim(sizes) == 0 else list(sizes)
         for s in sizes:
             if not isinstance(s, Integral | np.integer) or s < 1:
                 raise ValueError(
@@ -226,6 +261,18 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"positive ints, got {self.hidden_layer_sizes!r}."
                 )
         return [int(s) for s in sizes]
+
+    def _check_network_fits_in_memory(self, units, dtype):
+        """Refuse, before allocating, a network whose weights alone exceed the RAM."""
+        n_weights = sum(a * b for a, b in zip(units[:-1], units[1:]))
+        needed = 3 * n_weights * np.dtype(dtype).itemsize  # weights, directions, momenta
+        available = _physical_memory()
+        if available and needed > available:
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} needs about "
+                f"{needed / 2**30:.3g} GiB for its weights, more than this machine's "
+                f"{available / 2**30:.3g} GiB of memory."
+            )
 
     def _check_rule_activation(self, rule):
         """Warn when a derivative-based rule meets an activation with no gradient."""
@@ -245,6 +292,7 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _new_state(self, n_features, n_outputs, dtype):
         """Fresh weights and rule parameters for a network of this shape."""
         units = [n_features] + self._hidden_sizes() + [n_outputs]
+        self._check_network_fits_in_memory(units, dtype)
         rng = self._random_state
         coefs = [
             init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
@@ -256,8 +304,26 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         extra = rule.init_params(units, rng, dtype)
         return TrainingState(net, rule, extra, self)
 
+    def _check_continuable(self):
+        """Refuse to continue when the parameters no longer describe the fitted network."""
+        fitted_sizes = [W.shape[1] for W in self.coefs_[:-1]]
+        if fitted_sizes != self._hidden_sizes():
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} differs from the fitted "
+                f"network's hidden layers {tuple(fitted_sizes)}: warm_start and partial_fit "
+                "continue the fitted network. Refit with warm_start=False."
+            )
+        missing = [k for k in self._rule_attributes if not hasattr(self, k)]
+        if missing:
+            raise ValueError(
+                f"The fitted model has no {', '.join(missing)}: a parameter that decides "
+                "which rule parameters exist (such as LRA's form) changed since it was "
+                "fitted. Refit with warm_start=False."
+            )
+
     def _continued_state(self, dtype, keep_optimizer):
         """A state holding private copies of the fitted parameters."""
+        self._check_continuable()
         coefs = [W.copy() for W in self.coefs_]
         intercepts = [b.copy() for b in self.intercepts_]
         net = Network(coefs, intercepts, self.activation, self._output_function())
@@ -265,9 +331,11 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         optimizers = None
         if keep_optimizer and getattr(self, "_optimizers", None) is not None:
             optimizers = copy.deepcopy(self._optimizers)
-        state = TrainingState(net, self._make_rule(), extra, self, optimizers)
+        rule = self._make_rule()
+        if optimizers is not None and len(optimizers) != 1 + len(rule.learning_rates()):
+            optimizers = None  # the learned rule parameters changed (e.g. gamma from 0)
         # Optimizer state refers to arrays by position, so it survives the copy.
-        return state
+        return TrainingState(net, rule, extra, self, optimizers)
 
     def _reset_history(self):
         """Clear the per-epoch records of an earlier fit."""
@@ -286,63 +354,35 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _train(self, state, X, Y, sw, y, max_iter, incremental):
         """Run up to ``max_iter`` epochs, then publish the weights.
 
-        Divergence (non-finite loss or weights) and ``KeyboardInterrupt`` both
-        end training at the last completed, finite epoch, with a warning.
+        Divergence (non-finite loss, weights or outputs) and ``KeyboardInterrupt``
+        both end training at the last finite, completed epoch, with a warning.
+        Divergence is detected explicitly, so numpy's overflow warnings are muted.
         """
         X, y, Y, sw, X_val, y_val, Y_val = self._split_validation(X, y, Y, sw, incremental)
         batch_size = self._batch_size(X.shape[0])
         ctx = self._begin_callbacks(X, y, max_iter)
-        initial = last_good = self._snapshot(state)
-        best = None
+        history = _Snapshots(self._snapshot(state))
         converged = incremental
-        try:
-            for _ in range(max_iter):
-                epoch_ctx = ctx.subcontext(task_name="epoch")
-                epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
-                tic = time.perf_counter()
-                loss = run_epoch(
-                    state,
-                    X,
-                    Y,
-                    sw,
-                    batch_size,
-                    self._random_state,
-                    self.shuffle,
-                    self._scheduled_rate,
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            try:
+                for _ in range(max_iter):
+                    stop = self._epoch(
+                        state, X, y, Y, sw, batch_size, ctx, history, (X_val, y_val, Y_val)
+                    )
+                    if stop or (not incremental and self._should_stop()):
+                        converged = True
+                        break
+            except _Diverged:
+                converged = True
+            except KeyboardInterrupt:
+                warnings.warn(
+                    f"Training interrupted by user after {self.n_iter_} epochs; "
+                    "keeping the weights of the last completed epoch.",
+                    stacklevel=4,
                 )
-                loss += self._l2_penalty(state.net, batch_size)
-                if not _all_finite(loss, state):
-                    snapshots = [
-                        (f"the last finite epoch ({self.n_iter_})", last_good),
-                        ("the initialisation", initial),
-                    ]
-                    self._diverged(state, snapshots, X)
-                    converged = True
-                    break
-                last_good = self._snapshot(state)
-                self.n_iter_ += 1
-                self.t_ += X.shape[0]
-                self.loss_curve_.append(loss)
-                if self._record_epoch(state, loss, X_val, y_val, Y_val) and self.early_stopping:
-                    best = last_good
-                self._print_progress(loss, time.perf_counter() - tic)
-                stop = epoch_ctx.call_on_fit_task_end(
-                    estimator=self,
-                    X=X,
-                    y=y,
-                    reconstruction_attributes=lambda: self._fitted_attributes(state),
-                )
-                if stop or (not incremental and self._should_stop()):
-                    converged = True
-                    break
-        except KeyboardInterrupt:
-            warnings.warn(
-                f"Training interrupted by user after {self.n_iter_} epochs; "
-                "keeping the weights of the last completed epoch.",
-                stacklevel=4,
-            )
-            self._restore(state, last_good)
-            converged = True
+                self._restore(state, history.last)
+                converged = True
+            self._keep_finite_outputs(state, X, history)
         if not converged:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
@@ -350,10 +390,46 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        if best is not None:
-            self._restore(state, best)
         self._commit(state)
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+
+    def _epoch(self, state, X, y, Y, sw, batch_size, ctx, history, validation):
+        """One epoch with its bookkeeping; returns True when a callback asks to stop."""
+        epoch_ctx = ctx.subcontext(task_name="epoch")
+        epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        tic = time.perf_counter()
+        loss = run_epoch(
+            state, X, Y, sw, batch_size, self._random_state, self.shuffle, self._scheduled_rate
+        )
+        loss += self._l2_penalty(state.net, batch_size)
+        scores = self._validation_score(state.net, *validation) if self.early_stopping else ()
+        if not (_all_finite(loss, state) and np.isfinite(scores).all()):
+            self._diverged(state, history.fallbacks(self.n_iter_), X)
+            raise _Diverged
+        history.push(self._snapshot(state))
+        self.n_iter_ += 1
+        self.t_ += X.shape[0]
+        self.loss_curve_.append(loss)
+        if self._record_epoch(loss, scores):
+            history.best = history.last
+        self._print_progress(loss, time.perf_counter() - tic)
+        return epoch_ctx.call_on_fit_task_end(
+            estimator=self,
+            X=X,
+            y=y,
+            reconstruction_attributes=lambda: self._fitted_attributes(state),
+        )
+
+    def _keep_finite_outputs(self, state, X, history):
+        """Restore the best epoch (early stopping) and make sure outputs on ``X`` are finite.
+
+        The loss of an epoch is measured before its last update, so the final
+        weights get one forward pass over the training data of their own.
+        """
+        if history.best is not None:
+            self._restore(state, history.best)
+        if not np.isfinite(state.net.predict_output(X)).all():
+            self._diverged(state, history.fallbacks(self.n_iter_), X)
 
     def _begin_callbacks(self, X, y, max_iter):
         """The root callback context of this fit, one subtask per epoch."""
@@ -365,9 +441,8 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Go back to the latest snapshot whose outputs on ``X`` are finite; warn."""
         for label, snapshot in snapshots:  # noqa: B007 - label is used after the loop
             self._restore(state, snapshot)
-            with np.errstate(all="ignore"):
-                if np.isfinite(state.net.predict_output(X)).all():
-                    break
+            if np.isfinite(state.net.predict_output(X)).all():
+                break
         else:
             raise ValueError(
                 f"{type(self).__name__} cannot train on this data: even the initial "
@@ -414,6 +489,11 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"early_stopping could not hold out validation_fraction="
                 f"{self.validation_fraction} of {X.shape[0]} samples: {exc}"
             ) from exc
+        if not is_classifier(self) and len(val) < 2:
+            raise ValueError(
+                f"early_stopping holds out {len(val)} sample(s) of {X.shape[0]}; the R^2 "
+                "validation score needs at least 2. Raise validation_fraction or turn "
+                "early_stopping off.")
         sw_train = None if sw is None else sw[train]
         return X[train], y[train], Y[train], sw_train, X[val], y[val], Y[val]
 
@@ -433,7 +513,8 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _scheduled_rate(self, n_seen_in_epoch):
         """The learning rate after ``t_ + n_seen_in_epoch`` samples."""
         if self.learning_rate == "invscaling":
-            return self.learning_rate_init / (self.t_ + n_seen_in_epoch + 1) ** self.power_t
+            # A negative power of a float underflows to 0 instead of overflowing.
+            return self.learning_rate_init * float(self.t_ + n_seen_in_epoch + 1) ** -self.power_t
         return self._learning_rate
 
     def _l2_penalty(self, net, batch_size):
@@ -443,17 +524,17 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         total = sum(float(np.vdot(W, W)) for W in net.coefs)
         return 0.5 * self.alpha * total / batch_size
 
-    def _record_epoch(self, state, loss, X_val, y_val, Y_val):
-        """Update the stopping counters; returns True when this epoch is the best."""
+    def _record_epoch(self, loss, scores):
+        """Update the stopping counters; returns True when early stopping's best improved."""
         if self.early_stopping:
-            score, val_loss = self._validation_score(state.net, X_val, y_val, Y_val)
+            score, val_loss = scores
             self.validation_scores_.append(score)
             self.validation_loss_curve_.append(val_loss)
             improved = score > self.best_validation_score_
             stalled = score < self.best_validation_score_ + self.tol
             self.best_validation_score_ = max(self.best_validation_score_, score)
         else:
-            improved = loss < self.best_loss_
+            improved = False  # without early stopping the last epoch is kept
             stalled = loss > self.best_loss_ - self.tol
             self.best_loss_ = min(self.best_loss_, loss)
         self._no_improvement_count = self._no_improvement_count + 1 if stalled else 0
@@ -462,6 +543,8 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _validation_score(self, net, X_val, y_val, Y_val):
         """Score (accuracy or R^2) and task loss on the held-out rows."""
         out = net.predict_output(X_val)
+        if not np.isfinite(out).all():
+            return np.nan, np.nan  # divergence; the epoch loop handles it
         loss = net.loss_fn(Y_val.astype(out.dtype, copy=False), out)
         return self._score_output(out, y_val), loss
 
@@ -527,7 +610,14 @@ class BaseNetwork(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         X = validate_data(
             self, X, reset=False, accept_sparse=["csr", "csc"], dtype=self.coefs_[0].dtype
         )
-        return self._network().predict_output(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self._network().predict_output(X)
+        if not np.isfinite(out).all():
+            raise ValueError(
+                f"The network's outputs overflow {out.dtype} for some rows of X: their "
+                "values are too large for the fitted weights. Scale X as it was scaled "
+                "for training (e.g. with the same StandardScaler).")
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -696,7 +786,12 @@ class NetworkRegressorMixin(RegressorMixin):
 
     def _encode_targets(self, y, first, classes, dtype):
         """Targets as a float matrix ``(n_samples, n_outputs)``."""
-        y = np.asarray(y, dtype=dtype)
+        with np.errstate(over="ignore"):
+            y = np.asarray(y, dtype=dtype)
+        if not np.isfinite(y).all():
+            raise ValueError(
+                f"y has values too large for {np.dtype(dtype).name}, the dtype of X; "
+                "scale y (e.g. with TransformedTargetRegressor) or pass float64 X.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not first and Y.shape[1] != self.n_outputs_:
             raise ValueError(

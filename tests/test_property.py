@@ -359,12 +359,6 @@ def test_extreme_magnitudes_predict_finitely_on_the_training_data(cls, X):
         _check_finite_predictions(est, X, _extreme_targets(cls, X.shape[0]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_network.py Network.predict_output / _base.py BaseNetwork._forward: finite "
-    "inputs whose forward pass overflows give NaN probabilities, and predict() then "
-    "returns classes_[0] for those rows (argmax of NaN) without any error or warning",
-)
 @CHECKS
 @example(cls=BPClassifier, activation="identity", scale=3e38)
 @given(
@@ -536,13 +530,6 @@ def test_invalid_hidden_layer_sizes_are_named(cls, sizes):
     _expect_error(lambda: est.fit(np.ones((4, 2)), [0, 1, 0, 1]), "hidden_layer_sizes")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._hidden_sizes / _new_state accept any positive int and "
-    "allocate the weights: 10**12 units raise numpy's MemoryError ('Unable to allocate "
-    "29.1 TiB'), 2**63 a ValueError that does not name hidden_layer_sizes ('Maximum "
-    "allowed dimension exceeded'), and sizes just under the RAM are really allocated",
-)
 @linux_only
 @FEW_CHECKS
 @example(cls=LRAClassifier, sizes=10**12)
@@ -561,12 +548,6 @@ def test_huge_hidden_layer_sizes_are_refused_before_allocating(cls, sizes):
     assert error is not None and "hidden_layer_sizes" in str(error), repr(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._hidden_sizes: np.isscalar(np.array(5)) is False, so "
-    "list() of the 0-d array raises TypeError('iteration over a 0-d array'), which does "
-    "not name hidden_layer_sizes; np.ndim(sizes) == 0 would accept it as one layer",
-)
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_zero_dimensional_array_of_sizes(cls):
     """hidden_layer_sizes=np.array(5) is one layer of 5 units, or a named error."""
@@ -581,12 +562,6 @@ def test_zero_dimensional_array_of_sizes(cls):
 # ---------------------------------------------------- numerical edge cases
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_training.py run_epoch / _set_weights: the loss is weighted by sw.sum(), "
-    "which overflows to inf for weights near 1e308, so epoch 1 'diverges' and fit keeps "
-    "the initial weights; fit should divide sample_weight by its maximum first",
-)
 @CHECKS
 @example(cls=LRARegressor, scale=1e308)
 @given(cls=classes, scale=st.floats(1e-300, 1.7e308))
@@ -603,13 +578,6 @@ def test_sample_weight_scale_does_not_matter(cls, scale):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py NetworkRegressorMixin._encode_targets: np.asarray(y, dtype=float32) "
-    "turns targets beyond 3.4e38 into inf (numpy RuntimeWarning 'overflow encountered in "
-    "cast'); fit then reports a DivergenceWarning about the learning rate instead of "
-    "naming y",
-)
 @FEW_CHECKS
 @example(cls=LRARegressor, big=1e300)
 @given(cls=st.sampled_from(REGRESSORS), big=st.floats(3.5e38, 1e308))
@@ -621,13 +589,6 @@ def test_targets_too_large_for_float32_are_named(cls, big):
     _expect_error(lambda: fast_estimator(cls, **TINY).fit(X, y), r"\by\b|target")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._train runs the epochs without np.errstate, so a "
-    "divergence also emits numpy RuntimeWarnings (overflow in matmul, invalid value in "
-    "subtract, ...); with warnings as errors (-W error, pytest filterwarnings) fit "
-    "raises RuntimeWarning instead of stopping with the DivergenceWarning",
-)
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_divergence_raises_no_numpy_warning(cls):
     """A diverging fit warns DivergenceWarning only, even with RuntimeWarnings as errors."""

@@ -236,9 +236,7 @@ def _run(seed):
 
 
 #: Seeds of the long run that hit a known bug, and the test that pins that bug.
-KNOWN_BUGS = {
-    923: "outputs of the last step overflow: test_last_step_that_overflows_the_outputs_is_not_kept",
-}
+KNOWN_BUGS = {}
 
 
 def _seeds(seeds):
@@ -286,11 +284,6 @@ OVERFLOWING_STEP = dict(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._scheduled_rate: `(t_ + n + 1) ** power_t` on Python "
-    "numbers raises OverflowError once it exceeds 1.8e308 (power_t=200 after 2 minibatches)",
-)
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_invscaling_with_a_large_power_t_does_not_overflow(cls):
     """Any valid power_t trains: a tiny inverse-scaled rate is no error."""
@@ -309,12 +302,6 @@ def test_invscaling_with_a_large_power_t_does_not_overflow(cls):
     assert np.isfinite(est.predict(X_SMALL).astype(float)).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._train: divergence is detected from the in-epoch loss "
-    "and the weights only; the weights after the epoch's last step can be finite yet "
-    "give inf/NaN outputs, and they are committed with only a ConvergenceWarning",
-)
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_last_step_that_overflows_the_outputs_is_not_kept(cls):
     """A model whose outputs on its own training data overflow is never returned."""
@@ -327,12 +314,6 @@ def test_last_step_that_overflows_the_outputs_is_not_kept(cls):
     assert np.isfinite(out).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._validation_score: r2_score gets the non-finite outputs "
-    "of an epoch whose weights are finite and raises 'Input contains NaN/infinity' "
-    "(about the predictions, not X) out of fit instead of handling the divergence",
-)
 @pytest.mark.parametrize(
     "cls", [c for c in ALL if not is_classifier(c())], ids=lambda c: c.__name__
 )
@@ -345,12 +326,6 @@ def test_early_stopping_on_an_overflowing_epoch_is_divergence(cls):
     assert np.isfinite(est.predict(X_SMALL)).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._split_validation: a single validation row makes "
-    "r2_score return NaN with an UndefinedMetricWarning every epoch, so early stopping "
-    "silently never triggers; it should refuse fewer than 2 validation rows",
-)
 @pytest.mark.parametrize(
     "cls", [c for c in ALL if not is_classifier(c())], ids=lambda c: c.__name__
 )
@@ -361,12 +336,6 @@ def test_early_stopping_with_one_validation_sample_is_refused(cls):
         est.fit(X_SMALL[:10], Y_SMALL[:10])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._continued_state: getattr(self, 'feedback_matrices_') "
-    "raises AttributeError when an LRA model fitted with form='diff' is warm-started "
-    "or partial_fit with form='fdbk'/'lra_e'",
-)
 @pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
 def test_changing_lra_form_then_continuing_is_clear(how):
     """Switching an LRA model away from form='diff' and continuing is no AttributeError."""
@@ -386,12 +355,6 @@ def test_changing_lra_form_then_continuing_is_clear(how):
             assert len(est.feedback_matrices_) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_base.py BaseNetwork._fit: warm_start and partial_fit ignore a changed "
-    "hidden_layer_sizes and keep training the old architecture, so the model no "
-    "longer matches get_params() (a clone gives another network)",
-)
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_changing_hidden_layer_sizes_then_warm_starting_is_clear(cls):
     """Warm-starting after a new hidden_layer_sizes refits that shape or says why not."""
@@ -409,13 +372,6 @@ def test_changing_hidden_layer_sizes_then_warm_starting_is_clear(cls):
             assert [W.shape[1] for W in est.coefs_[:-1]] == [5, 6]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_training.py TrainingState.__init__ reuses the optimizers of the previous "
-    "partial_fit; when gamma (LRA) or inverse_learning_rate (DTP) becomes > 0 there are "
-    "more parameter groups than optimizers and TrainingState.step's zip silently drops "
-    "the new group, so the feedback / inverse weights never learn",
-)
 @pytest.mark.parametrize(
     "name, param, attribute",
     [
