@@ -235,12 +235,12 @@ def test_missing_data_stops_the_grid_before_training(tmp_path, monkeypatch):
 
 def test_interrupted_run_stops_the_grid_and_is_not_stored(tmp_path, monkeypatch):
     """Ctrl-C, which the estimators turn into a warning, still stops the grid."""
-    import sklearn_lra._base
+    import sklearn_lra._epochs
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sklearn_lra._base, "run_epoch", interrupted)
+    monkeypatch.setattr(sklearn_lra._epochs, "run_epoch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_grid(expand_profile(tiny_profile()), tmp_path, verbose=False)
     assert not list(tmp_path.glob("runs/*.json"))

@@ -27,7 +27,7 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
 from sklearn_lra import BPClassifier, LRAClassifier, LRARegressor
-from sklearn_lra._base import DivergenceWarning
+from sklearn_lra.exceptions import DivergenceWarning
 
 from ._estimators import fast_estimator, public_estimator_classes
 

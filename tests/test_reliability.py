@@ -10,7 +10,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 import sklearn_lra
-from sklearn_lra._base import DivergenceWarning
+from sklearn_lra.exceptions import DivergenceWarning
 
 from ._estimators import CLASSIFIERS, REGRESSORS, fast_estimator
 

@@ -139,17 +139,23 @@ def test_lra_tiny_example_by_hand():
 
 
 def test_lra_caps_bound_updates_and_displacements():
-    """c1 caps the norm of each dW_l; c2 caps each sample's displacement."""
+    """c1 rescales each dW_l to norm c1 (same direction); c2 shrinks the displacements."""
     net = random_network(UNITS, "tanh", scale=3.0)
     X, Y = _data(2)
-    est = LRAClassifier(update_cap=0.01, displacement_cap=0.5, local_loss="squared")
-    rule = LocalRepresentationAlignmentRule(est)
-    extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
-    dW, _, _ = rule_directions(rule, net, X, Y, extra)
-    assert max(np.linalg.norm(g) for g in dW) <= 0.01 + 1e-12
-    uncapped = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared", update_cap=None))
-    dW_free, _, _ = rule_directions(uncapped, net, X, Y, extra)
-    assert np.linalg.norm(dW_free[0]) > 0.01
+
+    def run(**params):
+        rule = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared", **params))
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        return rule_directions(rule, net, X, Y, extra)[0]
+
+    free = run(update_cap=None)
+    cap = 0.5 * min(np.linalg.norm(g) for g in free)
+    for g, f in zip(run(update_cap=cap), free):
+        np.testing.assert_allclose(np.linalg.norm(g), cap)
+        np.testing.assert_allclose(g, f * cap / np.linalg.norm(f))
+    tight = run(update_cap=None, displacement_cap=1e-3)
+    np.testing.assert_allclose(tight[-1], free[-1])  # the output layer has no displacement
+    assert np.linalg.norm(tight[0]) < np.linalg.norm(free[0])
 
 
 def test_lra_more_target_steps_change_the_update():

@@ -17,8 +17,8 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lra._activations import ACTIVATIONS
-from sklearn_lra._base import DivergenceWarning
 from sklearn_lra._initializers import INIT_SCHEMES
+from sklearn_lra.exceptions import DivergenceWarning
 
 from ._estimators import public_estimator_classes
 

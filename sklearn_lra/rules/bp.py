@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._base import BaseNetwork
 from .._docstrings import fill_doc
+from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 

@@ -7,8 +7,9 @@ hidden layers can compute their updates at once.
 
 import numpy as np
 
-from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._base import BaseNetwork
 from .._docstrings import fill_doc
+from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 

@@ -11,10 +11,11 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._base import BaseNetwork
 from .._compat import Interval
 from .._docstrings import fill_doc
 from .._initializers import init_matrix
+from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 _INVERSES = ("inverse_coefs_", "inverse_intercepts_")

@@ -8,8 +8,9 @@ with the feedback, which is why the random signal is useful.
 
 import numpy as np
 
-from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._base import BaseNetwork
 from .._docstrings import fill_doc
+from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 

@@ -13,10 +13,11 @@ from numbers import Integral, Real
 import numpy as np
 
 from .._activations import ACTIVATIONS
-from .._base import BaseNetwork, NetworkClassifierMixin, NetworkRegressorMixin
+from .._base import BaseNetwork
 from .._compat import Interval, StrOptions
 from .._docstrings import fill_doc
 from .._losses import LOCAL_ERRORS
+from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, draw_feedback
 from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, output_error
 

@@ -1,0 +1,281 @@
+"""The epoch loop of every estimator: training, stopping, divergence, snapshots.
+
+:class:`EpochLoopMixin` runs the epochs of one ``fit`` or ``partial_fit`` call
+over a :class:`~sklearn_lra._training.TrainingState`: learning-rate schedules,
+early stopping and ``n_iter_no_change``, callbacks (one task per epoch),
+verbose output, and the recovery from divergence and ``KeyboardInterrupt``.
+"""
+
+import time
+import warnings
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._training import run_epoch
+from .exceptions import DivergenceWarning
+
+
+class _Diverged(Exception):
+    """Raised inside the epoch loop once divergence has been handled."""
+
+
+class _Snapshots:
+    """The parameter copies training may go back to: initial, previous, last, best."""
+
+    def __init__(self, initial):
+        self.initial = self.previous = self.last = initial
+        self.best = None
+
+    def push(self, snapshot):
+        """Record the end of a finite epoch."""
+        self.previous, self.last = self.last, snapshot
+
+    def fallbacks(self, n_epochs):
+        """Snapshots to try after divergence, newest first, labelled for the warning."""
+        return [
+            (f"the last finite epoch ({n_epochs})", self.last),
+            (f"the epoch before ({max(n_epochs - 1, 0)})", self.previous),
+            ("the initialisation", self.initial),
+        ]
+
+
+def _all_finite(loss, state):
+    """True when the epoch's loss and every parameter are finite."""
+    arrays = state.net.params + [a for v in state.extra.values() for a in v]
+    return np.isfinite(loss) and all(np.isfinite(a).all() for a in arrays)
+
+
+class EpochLoopMixin:
+    """Epoch bookkeeping shared by every estimator (mixed into ``BaseNetwork``)."""
+
+    def _train(self, state, X, Y, sw, y, max_iter, incremental):
+        """Run up to ``max_iter`` epochs, then publish the weights.
+
+        Divergence (non-finite loss, weights or outputs) and ``KeyboardInterrupt``
+        both end training at the last finite, completed epoch, with a warning.
+        Divergence is detected explicitly, so numpy's overflow warnings are muted.
+        """
+        X, y, Y, sw, X_val, y_val, Y_val = self._split_validation(X, y, Y, sw, incremental)
+        batch_size = self._batch_size(X.shape[0])
+        ctx = self._begin_callbacks(X, y, max_iter)
+        history = _Snapshots(self._snapshot(state))
+        converged = incremental
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            try:
+                for _ in range(max_iter):
+                    stop = self._epoch(
+                        state, X, y, Y, sw, batch_size, ctx, history, (X_val, y_val, Y_val)
+                    )
+                    if stop or (not incremental and self._should_stop()):
+                        converged = True
+                        break
+            except _Diverged:
+                converged = True
+            except KeyboardInterrupt:
+                warnings.warn(
+                    f"Training interrupted by user after {self.n_iter_} epochs; "
+                    "keeping the weights of the last completed epoch.",
+                    stacklevel=4,
+                )
+                self._restore(state, history.last)
+                converged = True
+            self._keep_finite_outputs(state, X, history)
+        if not converged:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        self._commit(state)
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+
+    def _epoch(self, state, X, y, Y, sw, batch_size, ctx, history, validation):
+        """One epoch with its bookkeeping; returns True when a callback asks to stop."""
+        epoch_ctx = ctx.subcontext(task_name="epoch")
+        epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        tic = time.perf_counter()
+        loss = run_epoch(
+            state, X, Y, sw, batch_size, self._random_state, self.shuffle, self._scheduled_rate
+        )
+        loss += self._l2_penalty(state.net, batch_size)
+        scores = self._validation_score(state.net, *validation) if self.early_stopping else ()
+        if not (_all_finite(loss, state) and np.isfinite(scores).all()):
+            self._diverged(state, history.fallbacks(self.n_iter_), X)
+            raise _Diverged
+        history.push(self._snapshot(state))
+        self.n_iter_ += 1
+        self.t_ += X.shape[0]
+        self.loss_curve_.append(loss)
+        if self._record_epoch(loss, scores):
+            history.best = history.last
+        self._print_progress(loss, time.perf_counter() - tic)
+        return epoch_ctx.call_on_fit_task_end(
+            estimator=self,
+            X=X,
+            y=y,
+            reconstruction_attributes=lambda: self._fitted_attributes(state),
+        )
+
+    def _keep_finite_outputs(self, state, X, history):
+        """Restore the best epoch (early stopping) and make sure outputs on ``X`` are finite.
+
+        The loss of an epoch is measured before its last update, so the final
+        weights get one forward pass over the training data of their own.
+        """
+        if history.best is not None:
+            self._restore(state, history.best)
+        if not np.isfinite(state.net.predict_output(X)).all():
+            self._diverged(state, history.fallbacks(self.n_iter_), X)
+
+    def _begin_callbacks(self, X, y, max_iter):
+        """The root callback context of this fit, one subtask per epoch."""
+        ctx = self._init_callback_context(max_subtasks=max_iter)
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return ctx
+
+    def _diverged(self, state, snapshots, X):
+        """Go back to the latest snapshot whose outputs on ``X`` are finite; warn."""
+        for label, snapshot in snapshots:  # noqa: B007 - label is used after the loop
+            self._restore(state, snapshot)
+            if np.isfinite(state.net.predict_output(X)).all():
+                break
+        else:
+            raise ValueError(
+                f"{type(self).__name__} cannot train on this data: even the initial "
+                "network's outputs overflow. The input values are too large for "
+                f"{X.dtype}; scale them (e.g. with StandardScaler)."
+            )
+        warnings.warn(
+            f"{type(self).__name__} diverged during epoch {self.n_iter_ + 1}: the loss or "
+            f"the weights became infinite or NaN. Training stopped and the weights of "
+            f"{label} were kept. Try a smaller learning_rate_init, a smaller init_scale, "
+            "scaled input (StandardScaler), or solver='adam'.",
+            DivergenceWarning,
+            stacklevel=4,
+        )
+
+    def _split_validation(self, X, y, Y, sw, incremental):
+        """Hold out ``validation_fraction`` of the rows when early stopping."""
+        if not self.early_stopping or incremental:
+            return X, y, Y, sw, None, None, None
+        stratify = y if is_classifier(self) else None
+        idx = np.arange(X.shape[0])
+        try:
+            train, val = train_test_split(
+                idx,
+                test_size=self.validation_fraction,
+                random_state=self._random_state,
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"early_stopping could not hold out validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples: {exc}"
+            ) from exc
+        if not is_classifier(self) and len(val) < 2:
+            raise ValueError(
+                f"early_stopping holds out {len(val)} sample(s) of {X.shape[0]}; the R^2 "
+                "validation score needs at least 2. Raise validation_fraction or turn "
+                "early_stopping off."
+            )
+        sw_train = None if sw is None else sw[train]
+        return X[train], y[train], Y[train], sw_train, X[val], y[val], Y[val]
+
+    def _batch_size(self, n_samples):
+        """``batch_size`` clipped to the data, with ``"auto"`` = min(200, n)."""
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} "
+                "samples; using the whole data set as one minibatch.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return int(min(self.batch_size, n_samples))
+
+    def _scheduled_rate(self, n_seen_in_epoch):
+        """The learning rate after ``t_ + n_seen_in_epoch`` samples."""
+        if self.learning_rate == "invscaling":
+            # A negative power of a float underflows to 0 instead of overflowing.
+            return self.learning_rate_init * float(self.t_ + n_seen_in_epoch + 1) ** -self.power_t
+        return self._learning_rate
+
+    def _l2_penalty(self, net, batch_size):
+        """``alpha / 2 * sum ||W||^2 / B``, the term MLPClassifier adds to its loss."""
+        if not self.alpha:
+            return 0.0
+        total = sum(float(np.vdot(W, W)) for W in net.coefs)
+        return 0.5 * self.alpha * total / batch_size
+
+    def _record_epoch(self, loss, scores):
+        """Update the stopping counters; returns True when early stopping's best improved."""
+        if self.early_stopping:
+            score, val_loss = scores
+            self.validation_scores_.append(score)
+            self.validation_loss_curve_.append(val_loss)
+            improved = score > self.best_validation_score_
+            stalled = score < self.best_validation_score_ + self.tol
+            self.best_validation_score_ = max(self.best_validation_score_, score)
+        else:
+            improved = False  # without early stopping the last epoch is kept
+            stalled = loss > self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+        self._no_improvement_count = self._no_improvement_count + 1 if stalled else 0
+        return improved
+
+    def _validation_score(self, net, X_val, y_val, Y_val):
+        """Score (accuracy or R^2) and task loss on the held-out rows."""
+        out = net.predict_output(X_val)
+        if not np.isfinite(out).all():
+            return np.nan, np.nan  # divergence; the epoch loop handles it
+        loss = net.loss_fn(Y_val.astype(out.dtype, copy=False), out)
+        return self._score_output(out, y_val), loss
+
+    def _should_stop(self):
+        """Apply ``n_iter_no_change``; the adaptive schedule first divides the rate by 5."""
+        if self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        if self.learning_rate == "adaptive" and self._learning_rate > 1e-6:
+            self._learning_rate /= 5.0
+            self._no_improvement_count = 0
+            if self.verbose:
+                print(f"Setting learning rate to {self._learning_rate:f}")
+            return False
+        if self.verbose:
+            what = "Validation score" if self.early_stopping else "Training loss"
+            print(
+                f"{what} did not improve more than tol={self.tol} for "
+                f"{self.n_iter_no_change} consecutive epochs. Stopping."
+            )
+        return True
+
+    def _print_progress(self, loss, seconds):
+        """One line per epoch when ``verbose``."""
+        if not self.verbose:
+            return
+        line = f"Iteration {self.n_iter_}, loss = {loss:.8f}"
+        if self.early_stopping:
+            line += f", validation score = {self.validation_scores_[-1]:.6f}"
+        print(f"{line}, time = {seconds:.3f}s")
+
+    def _snapshot(self, state):
+        """Copies of every parameter, to restore the best epoch later."""
+        return (
+            [W.copy() for W in state.net.coefs],
+            [b.copy() for b in state.net.intercepts],
+            {k: [a.copy() for a in v] for k, v in state.extra.items()},
+        )
+
+    def _restore(self, state, snapshot):
+        """Write a snapshot back into the state's arrays."""
+        coefs, intercepts, extra = snapshot
+        for dst, src in zip(
+            state.net.params + [a for v in state.extra.values() for a in v],
+            coefs + intercepts + [a for v in extra.values() for a in v],
+        ):
+            dst[...] = src

@@ -1,0 +1,205 @@
+"""Classifier and regressor behaviour on top of the shared engine."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import column_or_1d
+
+from ._compat import StrOptions, _fit_context
+
+
+class NetworkClassifierMixin(ClassifierMixin):
+    """Classifier behaviour: label encoding, softmax output, probabilities."""
+
+    _own_defaults = {"class_weight": None}
+    _own_constraints = {"class_weight": [dict, StrOptions({"balanced"}), None]}
+
+    def _class_weights(self, y, incremental):
+        """Per-sample weights from ``class_weight`` (None when it is None)."""
+        if self.class_weight is None:
+            return None
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of one call are not those of the data. Pass a dict, e.g. "
+                "computed once with sklearn.utils.class_weight.compute_class_weight."
+            )
+        return compute_sample_weight(self.class_weight, y)
+
+    def _output_function(self):
+        return "softmax"
+
+    def _encode_targets(self, y, first, classes, dtype):
+        """One-hot ``Y`` for the softmax output; sets ``classes_`` on a first fit."""
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if first:
+            labels = unique_labels(y) if classes is None else unique_labels(classes)
+            if len(labels) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} can't train when only one class is "
+                    f"present: got only the label {labels[0]!r}. A classifier needs "
+                    "samples of at least 2 classes."
+                )
+            self.classes_ = labels
+        unseen = np.setdiff1d(unique_labels(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}; pass every label in `classes` on the "
+                "first call to partial_fit."
+            )
+        idx = np.searchsorted(self.classes_, y)
+        return np.eye(len(self.classes_), dtype=dtype)[idx]
+
+    def _score_output(self, proba, y):
+        return float(np.mean(self.classes_[proba.argmax(axis=1)] == y))
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The most probable class of each sample.
+        """
+        proba = self._forward(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities (the softmax output).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return self._forward(X)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of minibatch updates on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever be seen; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+        """
+        fitted = hasattr(self, "coefs_")
+        if not fitted and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if fitted and classes is not None:
+            if not np.array_equal(unique_labels(classes), self.classes_):
+                raise ValueError(
+                    f"`classes` {list(classes)} differs from the classes_ "
+                    f"{self.classes_.tolist()} of the first call to partial_fit."
+                )
+        return self._partial_fit(X, y, sample_weight, classes)
+
+
+class NetworkRegressorMixin(RegressorMixin):
+    """Regressor behaviour: identity output with squared error."""
+
+    def _class_weights(self, y, incremental):
+        """Regressors have no classes: no weights."""
+        return None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+    def _output_function(self):
+        return "identity"
+
+    def _encode_targets(self, y, first, classes, dtype):
+        """Targets as a float matrix ``(n_samples, n_outputs)``."""
+        with np.errstate(over="ignore"):
+            y = np.asarray(y, dtype=dtype)
+        if not np.isfinite(y).all():
+            raise ValueError(
+                f"y has values too large for {np.dtype(dtype).name}, the dtype of X; "
+                "scale y (e.g. with TransformedTargetRegressor) or pass float64 X."
+            )
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if not first and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs but the model was fitted with {self.n_outputs_}."
+            )
+        return Y
+
+    def _score_output(self, out, y):
+        return float(r2_score(y, out.ravel() if out.shape[1] == 1 else out))
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        out = self._forward(X)
+        return out.ravel() if out.shape[1] == 1 else out
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of minibatch updates on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)
