@@ -119,3 +119,52 @@ def fill_doc(cls):
         doc = doc.replace(marker, text)
     cls.__doc__ = doc
     return cls
+
+
+def _block(text):
+    """A numpydoc block written for a class docstring, trimmed to be joined into one."""
+    return text.strip().rstrip()
+
+
+def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_also=(), notes=""):
+    """The docstring of a rule's classifier or regressor, before :func:`fill_doc`.
+
+    Parameters
+    ----------
+    kind : {'classifier', 'regressor'}
+        Which of the two estimators of the rule.
+    rule : str
+        The rule's name, as in "trained by <rule>".
+    summary : str, default=""
+        A paragraph after the title.
+    parameters, attributes : str, default=""
+        The rule's own numpydoc entries (4-space indented after the first line).
+    see_also : sequence of (str, str), default=()
+        ``(prefix, text)``: ``prefix`` + 'Classifier' or 'Regressor' is linked.
+    notes : str, default=""
+        The ``Notes`` and ``References`` sections.
+
+    Returns
+    -------
+    doc : str
+    """
+    suffix = kind.title()
+    sections = [f"Multi-layer perceptron {kind} trained by {rule}."]
+    if summary:
+        sections.append("    " + _block(summary))
+    params = "{shared_parameters}" + ("\n    " + _block(parameters) if parameters else "")
+    sections.append("    Parameters\n    ----------\n    " + params)
+    attrs = [
+        a
+        for a in (
+            "{classifier_attributes}" if kind == "classifier" else "",
+            _block(attributes) if attributes else "",
+            "{shared_attributes}",
+        )
+        if a
+    ]
+    sections.append("    Attributes\n    ----------\n    " + "\n    ".join(attrs))
+    if see_also:
+        links = "\n    ".join(f"{prefix}{suffix} : {text}" for prefix, text in see_also)
+        sections.append("    See Also\n    --------\n    " + links)
+    return "\n\n".join(sections) + "\n" + notes

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._base import BaseNetwork
-from .._docstrings import fill_doc
+from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
@@ -27,6 +27,11 @@ class _BP(BaseNetwork):
         return BackPropagationRule(self)
 
 
+_SUMMARY = """The reference rule of the package. ``init`` defaults to
+    ``'glorot_uniform'``: from ``init='zeros'`` back-propagation cannot train
+    its hidden layers (their error passes through ``W^T = 0``).
+"""
+
 _NOTES = """
     Notes
     -----
@@ -44,48 +49,19 @@ _NOTES = """
 """
 
 
+_DOC = dict(
+    rule="back-propagation",
+    summary=_SUMMARY,
+    see_also=[("LRA", "the same network trained by local representation alignment.")],
+    notes=_NOTES,
+)
+
+
 @fill_doc
 class BPClassifier(NetworkClassifierMixin, _BP):
-    __doc__ = (
-        """Multi-layer perceptron classifier trained by back-propagation.
-
-    The reference rule of the package. ``init`` defaults to
-    ``'glorot_uniform'``: from ``init='zeros'`` back-propagation cannot train
-    its hidden layers (their error passes through ``W^T = 0``).
-
-    Parameters
-    ----------
-    {shared_parameters}
-
-    Attributes
-    ----------
-    {classifier_attributes}
-    {shared_attributes}
-
-    See Also
-    --------
-    LRAClassifier : the same network trained by local representation alignment.
-    """
-        + _NOTES
-    )
+    __doc__ = estimator_doc("classifier", **_DOC)
 
 
 @fill_doc
 class BPRegressor(NetworkRegressorMixin, _BP):
-    __doc__ = (
-        """Multi-layer perceptron regressor trained by back-propagation.
-
-    Parameters
-    ----------
-    {shared_parameters}
-
-    Attributes
-    ----------
-    {shared_attributes}
-
-    See Also
-    --------
-    LRARegressor : the same network trained by local representation alignment.
-    """
-        + _NOTES
-    )
+    __doc__ = estimator_doc("regressor", **_DOC)

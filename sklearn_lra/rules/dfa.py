@@ -8,7 +8,7 @@ hidden layers can compute their updates at once.
 import numpy as np
 
 from .._base import BaseNetwork
-from .._docstrings import fill_doc
+from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
@@ -75,57 +75,26 @@ _DFA_NOTES = """
 """
 
 
+_DOC = dict(
+    rule="direct feedback alignment",
+    parameters=_DFA_PARAMETERS,
+    attributes=_DFA_ATTRIBUTE,
+    see_also=[
+        ("FA", "the error sent down layer by layer through random matrices."),
+        ("BP", "the same network trained by back-propagation."),
+    ],
+    notes=_DFA_NOTES,
+)
+
+
 @fill_doc
 class DFAClassifier(NetworkClassifierMixin, _DFA):
-    __doc__ = (
-        """Multi-layer perceptron classifier trained by direct feedback alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _DFA_PARAMETERS
-        + """
-    Attributes
-    ----------
-    {classifier_attributes}
-    """
-        + _DFA_ATTRIBUTE
-        + """{shared_attributes}
-
-    See Also
-    --------
-    FAClassifier : the error sent down layer by layer through random matrices.
-    BPClassifier : the same network trained by back-propagation.
-    """
-        + _DFA_NOTES
-    )
+    __doc__ = estimator_doc("classifier", **_DOC)
 
 
 @fill_doc
 class DFARegressor(NetworkRegressorMixin, _DFA):
-    __doc__ = (
-        """Multi-layer perceptron regressor trained by direct feedback alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _DFA_PARAMETERS
-        + """
-    Attributes
-    ----------
-    """
-        + _DFA_ATTRIBUTE
-        + """{shared_attributes}
-
-    See Also
-    --------
-    FARegressor : the error sent down layer by layer through random matrices.
-    BPRegressor : the same network trained by back-propagation.
-    """
-        + _DFA_NOTES
-    )
+    __doc__ = estimator_doc("regressor", **_DOC)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._base import BaseNetwork
 from .._compat import Interval
-from .._docstrings import fill_doc
+from .._docstrings import estimator_doc, fill_doc
 from .._initializers import init_matrix
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
@@ -226,54 +226,23 @@ _DTP_NOTES = """
 """
 
 
+_DOC = dict(
+    rule="difference target propagation",
+    parameters=_DTP_PARAMETERS,
+    attributes=_DTP_ATTRIBUTES,
+    see_also=[
+        ("LRA", "targets sent down through random feedback matrices."),
+        ("BP", "the same network trained by back-propagation."),
+    ],
+    notes=_DTP_NOTES,
+)
+
+
 @fill_doc
 class DTPClassifier(NetworkClassifierMixin, _DTP):
-    __doc__ = (
-        """Multi-layer perceptron classifier trained by difference target propagation.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _DTP_PARAMETERS
-        + """
-    Attributes
-    ----------
-    {classifier_attributes}
-    """
-        + _DTP_ATTRIBUTES
-        + """{shared_attributes}
-
-    See Also
-    --------
-    LRAClassifier : targets sent down through random feedback matrices.
-    BPClassifier : the same network trained by back-propagation.
-    """
-        + _DTP_NOTES
-    )
+    __doc__ = estimator_doc("classifier", **_DOC)
 
 
 @fill_doc
 class DTPRegressor(NetworkRegressorMixin, _DTP):
-    __doc__ = (
-        """Multi-layer perceptron regressor trained by difference target propagation.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _DTP_PARAMETERS
-        + """
-    Attributes
-    ----------
-    """
-        + _DTP_ATTRIBUTES
-        + """{shared_attributes}
-
-    See Also
-    --------
-    LRARegressor : targets sent down through random feedback matrices.
-    BPRegressor : the same network trained by back-propagation.
-    """
-        + _DTP_NOTES
-    )
+    __doc__ = estimator_doc("regressor", **_DOC)

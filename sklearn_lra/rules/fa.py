@@ -9,7 +9,7 @@ with the feedback, which is why the random signal is useful.
 import numpy as np
 
 from .._base import BaseNetwork
-from .._docstrings import fill_doc
+from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
@@ -78,57 +78,26 @@ _FA_NOTES = """
 """
 
 
+_DOC = dict(
+    rule="feedback alignment",
+    parameters=_FA_PARAMETERS,
+    attributes=_FA_ATTRIBUTE,
+    see_also=[
+        ("DFA", "the output error sent directly to every hidden layer."),
+        ("BP", "the same network trained by back-propagation."),
+    ],
+    notes=_FA_NOTES,
+)
+
+
 @fill_doc
 class FAClassifier(NetworkClassifierMixin, _FA):
-    __doc__ = (
-        """Multi-layer perceptron classifier trained by feedback alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _FA_PARAMETERS
-        + """
-    Attributes
-    ----------
-    {classifier_attributes}
-    """
-        + _FA_ATTRIBUTE
-        + """{shared_attributes}
-
-    See Also
-    --------
-    DFAClassifier : the output error sent directly to every hidden layer.
-    BPClassifier : the same network trained by back-propagation.
-    """
-        + _FA_NOTES
-    )
+    __doc__ = estimator_doc("classifier", **_DOC)
 
 
 @fill_doc
 class FARegressor(NetworkRegressorMixin, _FA):
-    __doc__ = (
-        """Multi-layer perceptron regressor trained by feedback alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _FA_PARAMETERS
-        + """
-    Attributes
-    ----------
-    """
-        + _FA_ATTRIBUTE
-        + """{shared_attributes}
-
-    See Also
-    --------
-    DFARegressor : the output error sent directly to every hidden layer.
-    BPRegressor : the same network trained by back-propagation.
-    """
-        + _FA_NOTES
-    )
+    __doc__ = estimator_doc("regressor", **_DOC)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

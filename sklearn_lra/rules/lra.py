@@ -15,7 +15,7 @@ import numpy as np
 from .._activations import ACTIVATIONS
 from .._base import BaseNetwork
 from .._compat import Interval, StrOptions
-from .._docstrings import fill_doc
+from .._docstrings import estimator_doc, fill_doc
 from .._losses import LOCAL_ERRORS
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, draw_feedback
@@ -207,6 +207,11 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
     """
 
+_LRA_ATTRIBUTES = """feedback_matrices_ : list of ndarray
+        ``feedback_matrices_[l - 2]`` is ``E_l`` of shape ``(n_l, n_{l-1})``
+        (absent for ``form='diff'``).
+"""
+
 _LRA_NOTES = """
     Notes
     -----
@@ -241,56 +246,20 @@ _LRA_NOTES = """
 """
 
 
+_DOC = dict(
+    rule="local representation alignment",
+    parameters=_LRA_PARAMETERS,
+    attributes=_LRA_ATTRIBUTES,
+    see_also=[("BP", "the same network trained by back-propagation.")],
+    notes=_LRA_NOTES,
+)
+
+
 @fill_doc
 class LRAClassifier(NetworkClassifierMixin, _LRA):
-    __doc__ = (
-        """Multi-layer perceptron classifier trained by local representation alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _LRA_PARAMETERS
-        + """
-
-    Attributes
-    ----------
-    {classifier_attributes}
-    feedback_matrices_ : list of ndarray
-        ``feedback_matrices_[l - 2]`` is ``E_l`` of shape ``(n_l, n_{l-1})``
-        (absent for ``form='diff'``).
-    {shared_attributes}
-
-    See Also
-    --------
-    BPClassifier : the same network trained by back-propagation.
-    """
-        + _LRA_NOTES
-    )
+    __doc__ = estimator_doc("classifier", **_DOC)
 
 
 @fill_doc
 class LRARegressor(NetworkRegressorMixin, _LRA):
-    __doc__ = (
-        """Multi-layer perceptron regressor trained by local representation alignment.
-
-    Parameters
-    ----------
-    {shared_parameters}
-    """
-        + _LRA_PARAMETERS
-        + """
-
-    Attributes
-    ----------
-    feedback_matrices_ : list of ndarray
-        ``feedback_matrices_[l - 2]`` is ``E_l`` of shape ``(n_l, n_{l-1})``
-        (absent for ``form='diff'``).
-    {shared_attributes}
-
-    See Also
-    --------
-    BPRegressor : the same network trained by back-propagation.
-    """
-        + _LRA_NOTES
-    )
+    __doc__ = estimator_doc("regressor", **_DOC)
