@@ -30,6 +30,9 @@ class SGD:
         v <- mu v - lr g
         p <- p + v                      (classical)
         p <- p + mu v - lr g            (Nesterov)
+
+    ``velocities`` holds ``v`` for classical momentum and ``mu v`` for
+    Nesterov's, which makes its step one pass over the parameters shorter.
     """
 
     def __init__(self, params, momentum=0.9, nesterov=True):
@@ -58,14 +61,17 @@ def _momentum_step(p, g, v, mu, lr):
     p += v
 
 
-def _nesterov_step(p, g, v, mu, lr):
-    """``v <- mu v - lr g; p <- p + mu v - lr g`` in place, ``g`` as the temporary."""
+def _nesterov_step(p, g, u, mu, lr):
+    """Nesterov in place with ``u = mu v`` stored (``g`` becomes ``lr g``).
+
+    ``v <- u - lr g``, then ``u <- mu v`` and ``p <- p + u - lr g``: keeping
+    ``mu v`` rather than ``v`` saves one pass over the parameters.
+    """
     g *= lr
-    v *= mu
-    v -= g
+    u -= g
+    u *= mu
+    p += u
     p -= g
-    np.multiply(v, mu, out=g)
-    p += g
 
 
 class Adam:
