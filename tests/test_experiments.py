@@ -423,7 +423,8 @@ def test_cli_runs_the_small_profile_end_to_end(tmp_path, capsys):
     assert "## (a) Rule comparison" in text and "## Verdict" in text
     assert "(results_figures/rules_errors.png)" in text
     assert (tmp_path / "doc" / "results_figures" / "rules_curves.png").stat().st_size > 0
-    assert (tmp_path / "results" / "runs.csv").exists()
+    assert (tmp_path / "doc" / "results_runs.csv").exists()  # the data travels with the report
+    assert "(results_runs.csv)" in text
     assert main(cli_args(tmp_path, "--quiet", "--no-plots")) == 0
     assert "Trained 0 configurations, reused 2" in capsys.readouterr().out
 

@@ -62,10 +62,12 @@ def write_outputs(
     results : dict
         Configuration key -> result.
     results_dir : path-like
-        Where ``runs.csv`` goes.
+        Where ``runs.csv`` goes when ``report_path`` is None.
     report_path : path-like, default=None
         The report; ``<results_dir>/results.md`` by default. Figures go to
-        the folder ``<report stem>_figures`` next to it.
+        the folder ``<report stem>_figures`` next to it, and the CSV to
+        ``<report stem>_runs.csv``, so that a report outside the results
+        folder travels with the data it was computed from.
     command : str, default=None
         The command line to quote in the report.
     plots : bool, default=True
@@ -79,11 +81,15 @@ def write_outputs(
     """
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    report_path = Path(report_path) if report_path else results_dir / REPORT_NAME
+    if report_path:
+        report_path = Path(report_path)
+        csv_path = report_path.with_name(f"{report_path.stem}_runs.csv")
+    else:
+        report_path, csv_path = results_dir / REPORT_NAME, results_dir / CSV_NAME
     report_path.parent.mkdir(parents=True, exist_ok=True)
     rows = make_rows(runs, results)
-    csv_path = results_dir / CSV_NAME
     write_csv(rows, csv_path)
+    notes = [*notes, f"Every run, one row each: [`{csv_path.name}`]({csv_path.name})"]
     figures = _draw_figures(profile, rows, report_path) if plots else {}
     text = render_report(profile, rows, figures, report_path.parent, command, notes)
     report_path.write_text(text, encoding="utf-8")
