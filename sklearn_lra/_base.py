@@ -341,7 +341,12 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         """Validated ``X`` through the fitted network, in bounded memory."""
         check_is_fitted(self)
         X = validate_data(
-            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=self.coefs_[0].dtype
+            # predict_output casts chunk by chunk: no full copy of X in the model's dtype.
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
         )
         with np.errstate(over="ignore", invalid="ignore"):
             out = self._network().predict_output(X)

@@ -17,6 +17,9 @@ from sklearn.model_selection import train_test_split
 from ._training import run_epoch
 from .exceptions import DivergenceWarning
 
+#: Rows whose outputs are checked after the last update of a fit.
+_FINAL_CHECK_ROWS = 2048
+
 
 class _Diverged(Exception):
     """Raised inside the epoch loop once divergence has been handled."""
@@ -121,14 +124,16 @@ class EpochLoopMixin:
         )
 
     def _keep_finite_outputs(self, state, X, history):
-        """Restore the best epoch (early stopping) and make sure outputs on ``X`` are finite.
+        """Restore the best epoch (early stopping) and check the final outputs are finite.
 
         The loss of an epoch is measured before its last update, so the final
-        weights get one forward pass over the training data of their own.
+        weights get a forward pass of their own, over the first
+        ``_FINAL_CHECK_ROWS`` training rows to keep ``partial_fit`` loops cheap
+        (``predict`` still refuses non-finite outputs on any row).
         """
         if history.best is not None:
             self._restore(state, history.best)
-        if not np.isfinite(state.net.predict_output(X)).all():
+        if not np.isfinite(state.net.predict_output(X[:_FINAL_CHECK_ROWS])).all():
             self._diverged(state, history.fallbacks(self.n_iter_), X)
 
     def _begin_callbacks(self, X, y, max_iter):

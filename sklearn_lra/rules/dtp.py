@@ -42,9 +42,10 @@ class DifferenceTargetPropagationRule(LearningRule):
 
     def __init__(self, estimator):
         super().__init__(estimator)
-        self.eta = estimator.target_step
-        self.sigma = estimator.noise_scale
-        self.inverse_rate = estimator.inverse_learning_rate
+        # Python floats keep float32 in-place arithmetic in float32.
+        self.eta = float(estimator.target_step)
+        self.sigma = float(estimator.noise_scale)
+        self.inverse_rate = float(estimator.inverse_learning_rate)
         self.inverse_steps = estimator.inverse_steps
         # The noise continues the estimator's random stream, so fits are reproducible.
         self.rng = getattr(estimator, "_random_state", None)

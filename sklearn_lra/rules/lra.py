@@ -41,11 +41,13 @@ class LocalRepresentationAlignmentRule(LearningRule):
     def __init__(self, estimator):
         super().__init__(estimator)
         self.form = estimator.form
-        self.beta = estimator.beta
+        # Python floats keep float32 in-place arithmetic in float32 (numpy scalars from a
+        # parameter grid would not).
+        self.beta = float(estimator.beta)
         self.n_steps = estimator.n_target_steps
         self.loss_error = LOCAL_ERRORS[estimator.local_loss]
         self.local_error = estimator.local_error or default_local_error(estimator.activation)
-        self.gamma = FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma
+        self.gamma = float(FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma)
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
