@@ -6,7 +6,6 @@ fails. The cluster listens on the loopback interface only.
 """
 
 import contextlib
-import importlib.util
 import os
 import signal
 
@@ -18,21 +17,12 @@ from threadpoolctl import threadpool_limits
 
 from sklearn_lra import LRAClassifier
 
+from ._requirements import require_modules
+
 #: Seconds the whole test may take, cluster start and shutdown included.
 TIME_LIMIT = 240
 
 GRID = {"beta": [0.05, 0.5], "form": ["fdbk", "diff"]}
-
-
-def _require_modules(modules, env_var, extra):
-    """Skip if a module is missing, or fail when ``env_var=1`` demands them."""
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    if not missing:
-        return
-    reason = f"needs {', '.join(missing)} (pip install '.[{extra}]')"
-    if os.environ.get(env_var) == "1":
-        pytest.fail(f"{env_var}=1 but the test {reason}")
-    pytest.skip(f"{reason}; set {env_var}=1 to make this a failure")
 
 
 @contextlib.contextmanager
@@ -61,7 +51,7 @@ def _search():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_grid_search_on_dask_workers_equals_serial_run():
     """Fits sent to 2 worker processes give the serial run's scores and best parameters."""
-    _require_modules(("dask", "distributed"), "SKLEARN_LRA_REQUIRE_DASK", "distributed")
+    require_modules(("dask", "distributed"), "SKLEARN_LRA_REQUIRE_DASK", "distributed")
     import joblib
     from distributed import Client, LocalCluster, get_task_stream
 

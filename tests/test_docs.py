@@ -18,6 +18,8 @@ import pytest
 import sklearn_lra
 import sklearn_lra.datasets
 
+from ._requirements import require_modules
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Import names of what ``doc/conf.py`` loads (the ``doc`` extra).
@@ -34,17 +36,6 @@ DOC_MODULES = (
 BUILD_TIMEOUT = 600
 
 
-def _require_modules(modules, env_var, extra):
-    """Skip if a module is missing, or fail when ``env_var=1`` demands them."""
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    if not missing:
-        return
-    reason = f"needs {', '.join(missing)} (pip install '.[{extra}]')"
-    if os.environ.get(env_var) == "1":
-        pytest.fail(f"{env_var}=1 but the build {reason}")
-    pytest.skip(f"{reason}; set {env_var}=1 to make this a failure")
-
-
 def _copy_sources(dest):
     """``doc/`` (without build products) and ``examples/`` under ``dest``."""
     ignore = shutil.ignore_patterns("_build", "generated", "auto_examples", "__pycache__")
@@ -57,7 +48,7 @@ def _copy_sources(dest):
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
     """Build the docs once into a temporary folder; returns the HTML folder."""
-    _require_modules(DOC_MODULES, "SKLEARN_LRA_REQUIRE_DOCS", "doc")
+    require_modules(DOC_MODULES, "SKLEARN_LRA_REQUIRE_DOCS", "doc")
     tmp = tmp_path_factory.mktemp("docs")
     # A copy, so that the build writes nothing into the work tree.
     doc = _copy_sources(tmp / "src")
