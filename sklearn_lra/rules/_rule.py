@@ -64,15 +64,16 @@ def layer_directions(ws, l, error):
     """``dW_l = z_{l-1}^T e_l / B`` and ``db_l = mean(e_l)``, sample-weighted if set.
 
     ``ws.sample_weight`` is a column normalised to mean one, so the weighted
-    and the unweighted averages share one code path.
+    and the unweighted averages share one code path. The ``1 / B`` (and the
+    weights) scale the ``(B, n_l)`` error before the product rather than the
+    ``(n_{l-1}, n_l)`` result: one pass over a minibatch-sized array instead
+    of one over the weights. ``error`` itself is left unchanged.
     """
+    scaled = np.multiply(error, 1.0 / error.shape[0], out=ws.weighted[l])
     if ws.sample_weight is not None:
-        error = np.multiply(error, ws.sample_weight, out=ws.weighted[l])
-    n_rows = error.shape[0]
-    grad_W = transpose_matmul_into(ws.z[l - 1], error, ws.coef_grads[l - 1])
-    grad_W /= n_rows
-    grad_b = np.sum(error, axis=0, out=ws.intercept_grads[l - 1])
-    grad_b /= n_rows
+        scaled *= ws.sample_weight
+    grad_W = transpose_matmul_into(ws.z[l - 1], scaled, ws.coef_grads[l - 1])
+    np.sum(scaled, axis=0, out=ws.intercept_grads[l - 1])
     return grad_W
 
 
