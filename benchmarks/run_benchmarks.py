@@ -11,11 +11,13 @@ per-round ratios. The results go to stdout and to a Markdown file.
 """
 
 import argparse
+import cProfile
 import datetime
 import gc
 import inspect
 import os
 import platform
+import pstats
 import statistics
 import sys
 import time
@@ -560,6 +562,48 @@ def _epoch_targets(times, batch):
     return rows
 
 
+def profile_section(X_all, y_all, cfg, report):
+    """Where one training epoch of BP and of LRA spends its time (cProfile).
+
+    numpy's ufuncs (``np.matmul`` included) are not Python functions, so
+    cProfile counts their time in the function that calls them: a rule's
+    ``directions`` holds its own ``delta W^T`` or ``e E`` products.
+    """
+    n = cfg["n_train"]
+    X, y = X_all[:n].astype(np.float32), y_all[:n]
+    report.heading(
+        "Profile of one epoch",
+        f"cProfile of one `partial_fit` epoch on {n:,} float32 rows, network "
+        f"784-{'-'.join(map(str, HIDDEN))}-10 (tanh), batch 50, after a warm-up epoch: the "
+        f"{PROFILE_TOP} functions with the most own time. `matmul_into` and "
+        "`transpose_matmul_into` are the forward and weight-gradient products; numpy "
+        "calls made directly inside a function (such as BP's `delta W^T` in `directions`) "
+        "count as that function's own time. The profiler itself slows the many small calls.",
+    )
+    for cls in (sklearn_lra.BPClassifier, sklearn_lra.LRAClassifier):
+        est = make_estimator(cls, HIDDEN, 50)
+        est.partial_fit(X, y, classes=np.unique(y_all))
+        profiler = cProfile.Profile()
+        profiler.runcall(est.partial_fit, X, y)
+        report.table(f"{cls.__name__}", ["function", "calls", "own s", "share"], _top(profiler))
+
+
+PROFILE_TOP = 10
+
+
+def _top(profiler):
+    """The ``PROFILE_TOP`` functions with the most own time, as table rows."""
+    stats = pstats.Stats(profiler).stats
+    total = sum(entry[2] for entry in stats.values())
+    ranked = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:PROFILE_TOP]
+    rows = []
+    for (path, line, name), (_, calls, own, _, _) in ranked:
+        where = f"{Path(path).name}:{line} {name}" if line else name
+        rows.append([f"`{where}`", str(calls), f"{own:.3f}", f"{100 * own / total:.0f}%"])
+    rows.append(["all functions", "", f"{total:.3f}", "100%"])
+    return rows
+
+
 def _verdict(ok):
     return "PASS" if ok else "FAIL"
 
@@ -615,6 +659,7 @@ def main(argv=None):
     epochs = epoch_section(X, y, cfg, report)
     peaks = prediction_section(X, y, cfg, report)
     per_row = scaling_section(X, y, cfg, report)
+    profile_section(X, y, cfg, report)
     targets_section(epochs, peaks, per_row, cfg, report)
     report.add(
         f"\nTotal benchmark time {time.perf_counter() - tic:.0f} s; "

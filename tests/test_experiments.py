@@ -156,6 +156,18 @@ def test_restrict_filters_studies_rules_and_data_and_overrides_budget():
         restrict(get_profile("small"), studies=["nope"])
 
 
+def test_full_data_profile_holds_the_headline_comparisons_on_the_official_splits():
+    """Rules on both data sets, null initialisation on MNIST, every training row."""
+    studies = {s.name: s for s in get_profile("full-data").studies}
+    assert set(studies) == {"rules", "null_init"}
+    assert studies["rules"].datasets == ("mnist", "fashion_mnist")
+    assert studies["null_init"].datasets == ("mnist",)
+    assert all(s.n_train is None and len(s.seeds) >= 3 for s in studies.values())
+    runs = expand_profile(get_profile("full-data"))
+    assert {r.config["rule"] for r in runs} == {"lra", "bp", "fa", "dfa", "dtp"}
+    assert len(runs) == 5 * 2 * 2 * 3 + 5 * 5 * 3
+
+
 def test_digits_split_is_fixed_and_subsampling_is_shared():
     """The digits split never changes and n_train draws the same rows every time."""
     X1, y1, Xt1, _ = load_split("digits", n_train=100)
