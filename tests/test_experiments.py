@@ -168,6 +168,15 @@ def test_full_data_profile_holds_the_headline_comparisons_on_the_official_splits
     assert len(runs) == 5 * 2 * 2 * 3 + 5 * 5 * 3
 
 
+def test_ablations_of_trade_offs_cover_the_activations_and_depths_they_trade():
+    """The update cap and local error are ablated where they matter, not only at 3 x tanh."""
+    studies = {s.name: s for s in get_profile("medium").studies}
+    cap, local = studies["ablation_update_cap"], studies["ablation_local_error"]
+    assert {"relu6", "softplus"} <= set(cap.activations) and cap.depths == (3, 8)
+    assert {"sign", "relu6"} <= set(local.activations) and local.depths == (3, 8)
+    assert studies["ablation_beta"].depths == (3,)
+
+
 def test_digits_split_is_fixed_and_subsampling_is_shared():
     """The digits split never changes and n_train draws the same rows every time."""
     X1, y1, Xt1, _ = load_split("digits", n_train=100)

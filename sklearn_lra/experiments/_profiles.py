@@ -32,8 +32,14 @@ ABLATIONS = {
     "update_cap": (None, 0.3, 1.0, 3.0),
 }
 
-# The local error decides whether sign units can learn: try both activations.
-_ABLATION_ACTIVATIONS = {"local_error": ("tanh", "sign")}
+# Where a default trades one activation or depth against another, its ablation
+# covers them: the local error decides whether sign (and, from zeros, ReLU-6)
+# units can learn; the update cap holds ReLU-6 and softplus networks from zeros.
+_ABLATION_ACTIVATIONS = {
+    "local_error": ("tanh", "sign", "relu6"),
+    "update_cap": ("tanh", "relu6", "softplus"),
+}
+_ABLATION_DEPTHS = {"local_error": (3, 8), "update_cap": (3, 8)}
 
 
 def paper_studies(
@@ -136,7 +142,7 @@ def _ablation_studies(*, dataset, n_train, depths, width, epochs, seeds, names=t
             rules=("lra",),
             datasets=(dataset,),
             n_train=n_train,
-            depths=depths,
+            depths=tuple(sorted(set(depths) | set(_ABLATION_DEPTHS.get(name, ())))),
             width=width,
             activations=_ABLATION_ACTIVATIONS.get(name, ("tanh",)),
             seeds=seeds,
