@@ -159,7 +159,7 @@ class _LRA(BaseNetwork):
         "feedback_init": "normal",
         "feedback_scale": None,
         "gamma": None,
-        "update_cap": 3.0,
+        "update_cap": 1.0,
         "displacement_cap": None,
         "init": "zeros",
     }
@@ -203,7 +203,7 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
     gamma : float or None, default=None
         ``gamma``: ``E_l`` learns with direction ``dW_l^T`` at ``gamma`` times
         the learning rate; 0 keeps it fixed. None means 0 for fdbk, 1 for lra_e.
-    update_cap : float or None, default=3.0
+    update_cap : float or None, default=1.0
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``.
     displacement_cap : float or None, default=None
         ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
