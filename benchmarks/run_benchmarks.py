@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import datetime
 import gc
-import inspect
 import os
 import platform
 import pstats
@@ -33,6 +32,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 import sklearn_lra
+from sklearn_lra._discovery import all_estimators
 from sklearn_lra.datasets import fetch_mnist
 
 HIDDEN = (256, 256, 256)
@@ -223,16 +223,6 @@ def _pairs(units):
 # -------------------------------------------------------------- estimators
 
 
-def package_estimators():
-    """Every estimator class exported by ``sklearn_lra.__all__``."""
-    classes = []
-    for name in sklearn_lra.__all__:
-        obj = getattr(sklearn_lra, name)
-        if inspect.isclass(obj) and hasattr(obj, "fit") and hasattr(obj, "get_params"):
-            classes.append(obj)
-    return classes
-
-
 def make_estimator(cls, hidden, batch_size):
     """``cls`` on the benchmark network; MLPClassifier gets the package's defaults."""
     params = dict(
@@ -334,7 +324,7 @@ def _epoch_entries(X, y, Y, hidden, batch, dtype):
     entries = {"matrix-product floor": MatmulFloor(units, len(X), batch, dtype)}
     for solver in ("sgd", "adam"):
         entries[f"MLPClassifier({solver})"] = EpochTimer(mlp(solver, hidden, batch), X, y)
-    for cls in package_estimators():
+    for cls in all_estimators():
         est = make_estimator(cls, hidden, batch)
         if is_classifier(est):
             entries[cls.__name__] = EpochTimer(est, X, y)

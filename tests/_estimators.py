@@ -1,25 +1,13 @@
 """Every public estimator of the package, with parameters that make tests fast."""
 
-import inspect
-
 from sklearn.base import is_classifier
 
-import sklearn_lra
+from sklearn_lra._discovery import all_estimators as public_estimator_classes
 
 #: Small networks and few epochs: the common checks fit hundreds of times. 32 units,
 #: not fewer: FA and DFA regressors with 8 units stay below the R^2 that
 #: scikit-learn's check_regressors_train asks for after 30 epochs.
 FAST_PARAMS = {"hidden_layer_sizes": (32,), "max_iter": 30, "random_state": 0}
-
-
-def public_estimator_classes():
-    """Classes exported by ``sklearn_lra`` that are scikit-learn estimators."""
-    classes = []
-    for name in sklearn_lra.__all__:
-        obj = getattr(sklearn_lra, name)
-        if inspect.isclass(obj) and hasattr(obj, "fit") and hasattr(obj, "get_params"):
-            classes.append(obj)
-    return classes
 
 
 def fast_estimator(cls, **overrides):
