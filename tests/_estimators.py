@@ -15,5 +15,17 @@ def fast_estimator(cls, **overrides):
     return cls(**{**FAST_PARAMS, **overrides})
 
 
+def diverging_estimator(cls):
+    """A fast ``cls`` whose fit on inputs of size 1e10 overflows within an epoch.
+
+    LRA's ``preactivation_cap`` would shrink its steps to match such inputs
+    and keep the fit finite, so it is turned off here.
+    """
+    est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
+    if "preactivation_cap" in est.get_params():
+        est.set_params(preactivation_cap=None)
+    return est
+
+
 CLASSIFIERS = [c for c in public_estimator_classes() if is_classifier(c())]
 REGRESSORS = [c for c in public_estimator_classes() if not is_classifier(c())]

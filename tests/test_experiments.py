@@ -173,7 +173,8 @@ def test_ablations_of_trade_offs_cover_the_activations_and_depths_they_trade():
     studies = {s.name: s for s in get_profile("medium").studies}
     cap, local = studies["ablation_update_cap"], studies["ablation_local_error"]
     assert {"relu6", "softplus"} <= set(cap.activations) and cap.depths == (3, 8)
-    assert {"sign", "relu6"} <= set(local.activations) and local.depths == (3, 8)
+    assert {"tanh", "softplus", "sign", "relu6"} <= set(local.activations)
+    assert local.depths == (3, 8) and "pre_window" in local.grid["local_error"]
     assert studies["ablation_beta"].depths == (3,)
 
 

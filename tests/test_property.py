@@ -29,7 +29,7 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn_lra import BPClassifier, LRAClassifier, LRARegressor
 from sklearn_lra.exceptions import DivergenceWarning
 
-from ._estimators import fast_estimator, public_estimator_classes
+from ._estimators import diverging_estimator, fast_estimator, public_estimator_classes
 
 ALL = public_estimator_classes()
 CLASSIFIERS = [c for c in ALL if is_classifier(c())]
@@ -594,7 +594,7 @@ def test_divergence_raises_no_numpy_warning(cls):
     """A diverging fit warns DivergenceWarning only, even with RuntimeWarnings as errors."""
     X = (np.random.RandomState(0).randn(40, 4) * 1e10).astype(np.float32)
     y = np.arange(40) % 3 if cls in CLASSIFIERS else X[:, 0] / 1e10
-    est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
+    est = diverging_estimator(cls)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", RuntimeWarning)

@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 import sklearn_lra
 from sklearn_lra.exceptions import DivergenceWarning
 
-from ._estimators import CLASSIFIERS, REGRESSORS, fast_estimator
+from ._estimators import CLASSIFIERS, REGRESSORS, diverging_estimator, fast_estimator
 
 ALL = CLASSIFIERS + REGRESSORS
 rng = np.random.RandomState(0)
@@ -51,7 +51,7 @@ class _InterruptAt:
 @pytest.mark.parametrize("cls", ALL)
 def test_divergence_keeps_the_last_finite_weights(cls):
     """Weights that overflow stop training with a warning and a model that predicts finitely."""
-    est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
+    est = diverging_estimator(cls)
     X32 = (X * 1e10).astype(np.float32)
     with pytest.warns(DivergenceWarning, match="diverged"), np.errstate(all="ignore"):
         est.fit(X32, _y(cls))

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
 from sklearn_lra._activations import ACTIVATIONS
 from sklearn_lra.rules.bp import BackPropagationRule
-from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule
+from sklearn_lra.rules.lra import PRE_WINDOW, LocalRepresentationAlignmentRule
 
 from ._rules import one_hot, random_network, rule_directions
 
@@ -77,7 +78,7 @@ def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
         else:
             d = units[l] @ E[l - 2]
         hbar = h[l - 1] - beta * d
-        if local_error == "pre":
+        if local_error in ("pre", "pre_window"):
             miss = h[l - 1] - hbar
         else:
             miss = z[l - 1] - act.forward(hbar, np.empty_like(hbar))
@@ -85,6 +86,8 @@ def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
         update[l - 1] = units[l - 1]
         if local_error == "post_derivative":
             update[l - 1] = units[l - 1] * dphi(h[l - 1], z[l - 1])
+        if local_error == "pre_window":
+            update[l - 1] = units[l - 1] * (np.abs(h[l - 1]) < PRE_WINDOW)
     dW = [z[l - 1].T @ update[l] / B for l in range(1, L + 1)]
     db = [update[l].mean(axis=0) for l in range(1, L + 1)]
     return dW, db
@@ -93,6 +96,7 @@ def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
 CASES = [
     ("fdbk", "pre", "cauchy"),
     ("fdbk", "pre", "squared"),
+    ("fdbk", "pre_window", "cauchy"),
     ("fdbk", "post", "cauchy"),
     ("fdbk", "post_derivative", "squared"),
     ("diff", "pre", "cauchy"),
@@ -148,12 +152,12 @@ def test_lra_caps_bound_updates_and_displacements():
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
 
-    free = run(update_cap=None)
+    free = run(update_cap=None, preactivation_cap=None)
     cap = 0.5 * min(np.linalg.norm(g) for g in free)
-    for g, f in zip(run(update_cap=cap), free):
+    for g, f in zip(run(update_cap=cap, preactivation_cap=None), free):
         np.testing.assert_allclose(np.linalg.norm(g), cap)
         np.testing.assert_allclose(g, f * cap / np.linalg.norm(f))
-    tight = run(update_cap=None, displacement_cap=1e-3)
+    tight = run(update_cap=None, preactivation_cap=None, displacement_cap=1e-3)
     np.testing.assert_allclose(tight[-1], free[-1])  # the output layer has no displacement
     assert np.linalg.norm(tight[0]) < np.linalg.norm(free[0])
 
@@ -169,3 +173,73 @@ def test_lra_more_target_steps_change_the_update():
         updates.append(rule_directions(rule, net, X, Y, extra)[0])
     assert all(np.isfinite(g).all() for g in updates[1])
     assert not np.allclose(updates[0][0], updates[1][0])
+
+
+def test_lra_pre_window_updates_only_units_near_their_threshold():
+    """With one sample, a hidden unit updates iff |h| < PRE_WINDOW, and then as under 'pre'."""
+    net = random_network(UNITS, "sign", scale=0.5)
+    X, Y = _data(5, n=1)
+    h, _ = _forward(net, X)
+
+    def run(local_error):  # no cap: it would rescale the two updates differently
+        est = LRAClassifier(local_error=local_error, update_cap=None)
+        rule = LocalRepresentationAlignmentRule(est)
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        return rule_directions(rule, net, X, Y, extra)[0]
+
+    window, pre = run("pre_window"), run("pre")
+    for l in range(1, net.n_layers):
+        inside = np.abs(h[l][0]) < PRE_WINDOW
+        assert inside.any() and not inside.all()  # the case tests both sides
+        np.testing.assert_array_equal(window[l - 1][:, ~inside], 0.0)
+        np.testing.assert_allclose(window[l - 1][:, inside], pre[l - 1][:, inside])
+    np.testing.assert_allclose(window[-1], pre[-1])  # the output layer has no window
+
+
+@pytest.mark.parametrize(
+    "activation,expected",
+    [
+        ("tanh", "post_derivative"),
+        ("softplus", "post_derivative"),
+        ("relu6", "post"),
+        ("relu", "post"),
+        ("sign", "pre_window"),
+    ],
+)
+def test_lra_default_local_error_follows_the_activation(activation, expected):
+    """None picks post_derivative, post where phi'(0) = 0, pre_window without a gradient."""
+    rule = LocalRepresentationAlignmentRule(LRAClassifier(activation=activation))
+    assert rule.local_error == expected
+
+
+def test_lra_preactivation_cap_scales_with_the_inputs_of_each_layer():
+    """c3 caps ||dW_l|| at c3 / rms ||z_{l-1}||, and c1 still applies when it is tighter."""
+    net = random_network(UNITS, "softplus", scale=2.0)
+    X, Y = _data(3)
+    _, z = _forward(net, X)
+    rms = [np.sqrt((z[l] ** 2).sum(axis=1).mean()) for l in range(net.n_layers)]
+
+    def run(**params):
+        est = LRAClassifier(activation="softplus", local_loss="squared", **params)
+        rule = LocalRepresentationAlignmentRule(est)
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        return rule_directions(rule, net, X, Y, extra)[0]
+
+    free = run(update_cap=None, preactivation_cap=None)
+    c3 = 0.5 * min(np.linalg.norm(g) * r for g, r in zip(free, rms))
+    for g, f, r in zip(run(update_cap=None, preactivation_cap=c3), free, rms):
+        np.testing.assert_allclose(np.linalg.norm(g) * r, c3)
+        np.testing.assert_allclose(g, f * (c3 / r) / np.linalg.norm(f))
+    c1 = 0.5 * min(c3 / r for r in rms)
+    for g in run(update_cap=c1, preactivation_cap=c3):
+        np.testing.assert_allclose(np.linalg.norm(g), c1)
+
+
+def test_lra_preactivation_cap_reads_sparse_inputs():
+    """The rms norm of a sparse first-layer input gives the same update as the dense one."""
+    X, y = _data(6, n=8)
+    est = LRAClassifier(hidden_layer_sizes=(4,), preactivation_cap=0.01, max_iter=3)
+    dense = est.set_params(random_state=0).fit(X, y.argmax(axis=1)).coefs_
+    sparse = est.set_params(random_state=0).fit(sp.csr_matrix(X), y.argmax(axis=1)).coefs_
+    for a, b in zip(dense, sparse):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)

@@ -26,20 +26,23 @@ NULL_INIT_ACTIVATIONS = ("tanh", "relu6", "softplus", "sign", "lwta")
 ABLATIONS = {
     "beta": (0.1, 0.25, 0.5, 1.0, 2.0),
     "form": ("fdbk", "diff", "lra_e"),
-    "local_error": ("pre", "post", "post_derivative"),
+    "local_error": ("pre", "pre_window", "post", "post_derivative"),
     "feedback_scale": (None, 0.1, 0.3, 1.0),
     "local_loss": ("cauchy", "squared"),
     "update_cap": (None, 0.3, 1.0, 3.0),
+    "preactivation_cap": (None, 10.0, 30.0, 100.0),
 }
 
 # Where a default trades one activation or depth against another, its ablation
-# covers them: the local error decides whether sign (and, from zeros, ReLU-6)
-# units can learn; the update cap holds ReLU-6 and softplus networks from zeros.
+# covers them: the local error is chosen per activation (and decides whether
+# sign and, from zeros, ReLU-6 units learn at all); the two caps on the update
+# hold ReLU-6 and softplus networks from zeros.
 _ABLATION_ACTIVATIONS = {
-    "local_error": ("tanh", "sign", "relu6"),
+    "local_error": ("tanh", "softplus", "sign", "relu6"),
     "update_cap": ("tanh", "relu6", "softplus"),
+    "preactivation_cap": ("tanh", "relu6", "softplus"),
 }
-_ABLATION_DEPTHS = {"local_error": (3, 8), "update_cap": (3, 8)}
+_ABLATION_DEPTHS = {"local_error": (3, 8), "update_cap": (3, 8), "preactivation_cap": (3, 8)}
 
 
 def paper_studies(
@@ -234,7 +237,7 @@ def get_profile(name):
 
     Parameters
     ----------
-    name : {'small', 'medium', 'full'}
+    name : {'small', 'medium', 'full-data', 'full'}
 
     Returns
     -------

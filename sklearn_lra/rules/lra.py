@@ -11,6 +11,7 @@ its own weights from its own error; no global gradient is formed.
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._activations import ACTIVATIONS
 from .._base import BaseNetwork
@@ -24,15 +25,27 @@ from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, outp
 #: ``gamma`` of each form when it is left at None: only LRA-E learns ``E``.
 FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
+#: Half-width of the window of ``local_error='pre_window'``: only units with
+#: ``|h| < PRE_WINDOW`` update their weights (0.1, 0.25, 0.5 and 1 were compared).
+PRE_WINDOW = 0.25
+
 
 def default_local_error(activation):
-    """``'post'``, or ``'pre'`` for units without a gradient (signum).
+    """The miss each activation trains best with (see ``doc/reconstruction.rst``).
 
-    A post-activation miss ``z - phi(hbar)`` vanishes for signum units almost
-    everywhere (the target rarely flips the sign), so they measure the miss in
-    pre-activation space, which needs no derivative.
+    ``'post_derivative'``, the post-activation miss weighted by ``phi'(h)``,
+    unless ``phi'(0) = 0`` (ReLU, ReLU-6): an all-zero network would then never
+    move, so those units use the plain ``'post'`` miss. Units without a
+    gradient (signum) use ``'pre_window'``: a post-activation miss vanishes
+    unless the target flips the sign, so they measure the miss before the
+    activation.
     """
-    return "post" if ACTIVATIONS[activation].has_gradient else "pre"
+    act = ACTIVATIONS[activation]
+    if not act.has_gradient:
+        return "pre_window"
+    zero = np.zeros((1, 1))
+    slope_at_zero = act.derivative(zero, act.forward(zero, np.empty_like(zero)), zero.copy())
+    return "post_derivative" if slope_at_zero.item() > 0 else "post"
 
 
 class LocalRepresentationAlignmentRule(LearningRule):
@@ -50,6 +63,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self.gamma = float(FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma)
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
+        self.preactivation_cap = estimator.preactivation_cap
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
         self.needs_derivative = self.form == "diff" or self.local_error == "post_derivative"
 
@@ -79,10 +93,28 @@ class LocalRepresentationAlignmentRule(LearningRule):
             self._update_layer(ws, l - 1, update, extra_grads)
 
     def _update_layer(self, ws, l, update, extra_grads):
-        """``dW_l = z_{l-1}^T e'_l / B`` capped at ``c1``; ``E_l`` follows ``dW_l^T``."""
-        grad = cap_norm(layer_directions(ws, l, update), self.update_cap)
+        """``dW_l = z_{l-1}^T e'_l / B`` capped at ``c1`` and ``c3``; ``E_l`` follows ``dW_l^T``."""
+        grad = cap_norm(layer_directions(ws, l, update), self._weight_cap(ws.z[l - 1]))
         if extra_grads and l >= 2:
             extra_grads["feedback_matrices_"][l - 2][...] = grad.T
+
+    def _weight_cap(self, z_below):
+        """The cap on ``||dW_l||_F``: ``c1``, tightened to ``c3 / rms_b ||z_{l-1,b}||``.
+
+        ``||dW_l||_F`` times the root-mean-square norm of the input rows bounds
+        the root-mean-square change of ``h_l`` that the update makes (per unit
+        of learning rate). As a layer's inputs grow, the same ``c3`` allows a
+        smaller ``dW_l``: this is what holds unbounded, all-positive units
+        (softplus) from feeding their own growth.
+        """
+        if self.preactivation_cap is None:
+            return self.update_cap
+        sq = z_below.multiply(z_below).sum() if sp.issparse(z_below) else np.vdot(z_below, z_below)
+        rms = np.sqrt(float(sq) / z_below.shape[0])
+        if rms == 0.0:
+            return self.update_cap
+        cap = self.preactivation_cap / rms
+        return cap if self.update_cap is None else min(cap, self.update_cap)
 
     def _target_below(self, net, ws, l, units, update, Y, extra):
         """``hbar_{l-1} = h_{l-1} - beta d_{l-1}``, refined ``K - 1`` more times."""
@@ -110,17 +142,25 @@ class LocalRepresentationAlignmentRule(LearningRule):
         """Error units ``e_l`` and update error ``e'_l`` of layer ``l`` against ``hbar``.
 
         ``'pre'`` measures ``h - hbar``; ``'post'`` measures ``z - phi(hbar)``;
-        ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the update.
+        ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the
+        update, and ``'pre_window'`` multiplies the former by ``|h| < PRE_WINDOW``.
         """
-        if self.local_error == "pre":
+        if self.local_error in ("pre", "pre_window"):
             np.subtract(h, hbar, out=units_out)
         else:
             net.phi.forward(hbar, out=units_out)
             np.subtract(z, units_out, out=units_out)
         self.loss_error(units_out, units_out, update_out)
-        if self.local_error != "post_derivative":
+        if self.local_error == "post_derivative":
+            net.phi.derivative(h, z, out=update_out)
+        elif self.local_error == "pre_window":
+            # A signum unit far from its threshold already gives its output for
+            # sure; pushing it further only grows its weights (a straight-through
+            # window, as for binary networks).
+            np.abs(h, out=update_out)
+            np.less(update_out, PRE_WINDOW, out=update_out)
+        else:
             return units_out, units_out
-        net.phi.derivative(h, z, out=update_out)
         update_out *= units_out
         return units_out, update_out
 
@@ -143,11 +183,12 @@ class _LRA(BaseNetwork):
         "beta": [Interval(Real, 0, None, closed="left")],
         "n_target_steps": [Interval(Integral, 1, None, closed="left")],
         "local_loss": [StrOptions(set(LOCAL_ERRORS))],
-        "local_error": [StrOptions({"pre", "post", "post_derivative"}), None],
+        "local_error": [StrOptions({"pre", "pre_window", "post", "post_derivative"}), None],
         **FEEDBACK_CONSTRAINTS,
         "gamma": [Interval(Real, 0, None, closed="left"), None],
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
         "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
+        "preactivation_cap": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     _own_defaults = {
@@ -161,6 +202,7 @@ class _LRA(BaseNetwork):
         "gamma": None,
         "update_cap": 1.0,
         "displacement_cap": None,
+        "preactivation_cap": 30.0,
         "init": "zeros",
     }
 
@@ -187,12 +229,17 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
     local_loss : {'cauchy', 'squared'}, default='cauchy'
         The local loss of a hidden layer against its target: Cauchy
         ``log(1 + d^2)`` (bounded error ``2d / (1 + d^2)``) or ``d^2 / 2``.
-    local_error : {'pre', 'post', 'post_derivative'} or None, default=None
-        Where a hidden layer's miss ``d`` is measured: ``'pre'``,
-        ``h_l - hbar_l`` (needs no derivative, so signum units learn);
+    local_error : {'pre', 'pre_window', 'post', 'post_derivative'} or None, \
+default=None
+        Where a hidden layer's miss ``d`` is measured and how it enters the
+        weight update: ``'pre'``, ``h_l - hbar_l`` (needs no derivative);
+        ``'pre_window'``, the same miss, but only units inside the window
+        ``|h_l| < 0.25`` update their weights (for signum units);
         ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E); ``'post_derivative'``, the
-        latter times ``phi'(h_l)`` in the weight update. None means ``'post'``,
-        or ``'pre'`` for an activation without a gradient (``'sign'``).
+        latter times ``phi'(h_l)`` in the weight update. None picks by
+        activation: ``'post_derivative'``, or ``'post'`` when ``phi'(0) = 0``
+        (ReLU, ReLU-6: an all-zero network would not move), or
+        ``'pre_window'`` for an activation without a gradient (``'sign'``).
     feedback_init : {'normal', 'uniform', 'orthogonal'}, default='normal'
         Distribution of the feedback matrices ``E_l``.
     feedback_scale : float or None, default=None
@@ -207,6 +254,12 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``.
     displacement_cap : float or None, default=None
         ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
+    preactivation_cap : float or None, default=30.0
+        ``c3``, the largest ``||dW_l||_F`` times the root-mean-square norm of
+        the minibatch's input rows ``z_{l-1}``: a bound on how far one update
+        moves the layer's pre-activations. It tightens the cap on ``dW_l`` as
+        the inputs grow, which holds unbounded, all-positive units (softplus)
+        from zeros. None: no such cap.
     """
 
 _LRA_ATTRIBUTES = """feedback_matrices_ : list of ndarray
@@ -222,13 +275,15 @@ _LRA_NOTES = """
         d_{l-1}    = e_l E_l                                   (fdbk, lra_e)
                    = (e'_l W_l^T) * phi'(h_{l-1})              (diff)
         hbar_{l-1} = h_{l-1} - beta * cap(d_{l-1}, c2)
-        e_{l-1}    = loss'(h_{l-1} - hbar_{l-1})               ('pre')
-                   = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post')
-        e'_{l-1}   = e_{l-1}   (or e_{l-1} * phi'(h_{l-1}) for 'post_derivative')
+        e_{l-1}    = loss'(h_{l-1} - hbar_{l-1})               ('pre', 'pre_window')
+                   = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post', 'post_derivative')
+        e'_{l-1}   = e_{l-1}                                   ('pre', 'post')
+                   = e_{l-1} * phi'(h_{l-1})                   ('post_derivative')
+                   = e_{l-1} * [|h_{l-1}| < 0.25]               ('pre_window')
 
     and every layer moves its own weights along
-    ``dW_l = cap(z_{l-1}^T e'_l / B, c1)``, ``db_l = mean(e'_l)``; a learned
-    ``E_l`` moves along ``gamma * dW_l^T``.
+    ``dW_l = cap(z_{l-1}^T e'_l / B, min(c1, c3 / rms ||z_{l-1}||))``,
+    ``db_l = mean(e'_l)``; a learned ``E_l`` moves along ``gamma * dW_l^T``.
 
     Because the error reaches hidden layers through ``E`` rather than
     ``W^T``, training starts from an all-zero initialisation: the first
