@@ -66,7 +66,8 @@ for activation in ACTIVATIONS:
         )
 
 # %%
-# LRA reaches over 90% on every activation, sign units included. BP stays at
+# LRA learns with every activation, sign units included (88% to 97% test
+# accuracy after 30 epochs; softplus is the slowest to leave zero). BP stays at
 # chance (one digit in ten). With tanh, ReLU-6 and sign, ``phi(0) = 0``: no
 # weight ever leaves zero, only the output biases learn the class
 # frequencies. With softplus, ``phi(0) = log 2`` lets the weights move, but

@@ -200,14 +200,15 @@ def test_lra_pre_window_updates_only_units_near_their_threshold():
     "activation,expected",
     [
         ("tanh", "post_derivative"),
-        ("softplus", "post_derivative"),
+        ("lwta", "post_derivative"),
+        ("softplus", "post"),
         ("relu6", "post"),
         ("relu", "post"),
         ("sign", "pre_window"),
     ],
 )
 def test_lra_default_local_error_follows_the_activation(activation, expected):
-    """None picks post_derivative, post where phi'(0) = 0, pre_window without a gradient."""
+    """None picks post_derivative where phi'(0) = 1, pre_window without a gradient, else post."""
     rule = LocalRepresentationAlignmentRule(LRAClassifier(activation=activation))
     assert rule.local_error == expected
 

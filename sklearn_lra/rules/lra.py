@@ -34,18 +34,19 @@ def default_local_error(activation):
     """The miss each activation trains best with (see ``doc/reconstruction.rst``).
 
     ``'post_derivative'``, the post-activation miss weighted by ``phi'(h)``,
-    unless ``phi'(0) = 0`` (ReLU, ReLU-6): an all-zero network would then never
-    move, so those units use the plain ``'post'`` miss. Units without a
-    gradient (signum) use ``'pre_window'``: a post-activation miss vanishes
-    unless the target flips the sign, so they measure the miss before the
-    activation.
+    for units with ``phi'(0) = 1`` (tanh, LWTA, ...). Elsewhere the weighting
+    would slow the start from an all-zero network by ``phi'(0)``, to a
+    standstill for ReLU and ReLU-6, so those units use the plain ``'post'``
+    miss. Units without a gradient (signum) use ``'pre_window'``: a
+    post-activation miss vanishes unless the target flips the sign, so they
+    measure the miss before the activation.
     """
     act = ACTIVATIONS[activation]
     if not act.has_gradient:
         return "pre_window"
     zero = np.zeros((1, 1))
     slope_at_zero = act.derivative(zero, act.forward(zero, np.empty_like(zero)), zero.copy())
-    return "post_derivative" if slope_at_zero.item() > 0 else "post"
+    return "post_derivative" if slope_at_zero.item() >= 1.0 else "post"
 
 
 class LocalRepresentationAlignmentRule(LearningRule):
@@ -237,9 +238,10 @@ default=None
         ``|h_l| < 0.25`` update their weights (for signum units);
         ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E); ``'post_derivative'``, the
         latter times ``phi'(h_l)`` in the weight update. None picks by
-        activation: ``'post_derivative'``, or ``'post'`` when ``phi'(0) = 0``
-        (ReLU, ReLU-6: an all-zero network would not move), or
-        ``'pre_window'`` for an activation without a gradient (``'sign'``).
+        activation: ``'post_derivative'`` when ``phi'(0) = 1`` (tanh, LWTA),
+        ``'pre_window'`` for an activation without a gradient (``'sign'``),
+        else ``'post'`` (ReLU-6, softplus: weighting by ``phi'`` would slow
+        the start from zeros by ``phi'(0)``).
     feedback_init : {'normal', 'uniform', 'orthogonal'}, default='normal'
         Distribution of the feedback matrices ``E_l``.
     feedback_scale : float or None, default=None
