@@ -148,7 +148,8 @@ def test_lra_caps_bound_updates_and_displacements():
     X, Y = _data(2)
 
     def run(**params):
-        rule = LocalRepresentationAlignmentRule(LRAClassifier(local_loss="squared", **params))
+        est = LRAClassifier(local_error="post", local_loss="squared", **params)
+        rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
 
@@ -196,21 +197,10 @@ def test_lra_pre_window_updates_only_units_near_their_threshold():
     np.testing.assert_allclose(window[-1], pre[-1])  # the output layer has no window
 
 
-@pytest.mark.parametrize(
-    "activation,expected",
-    [
-        ("tanh", "post_derivative"),
-        ("lwta", "post_derivative"),
-        ("softplus", "post"),
-        ("relu6", "post"),
-        ("relu", "post"),
-        ("sign", "pre_window"),
-    ],
-)
-def test_lra_default_local_error_follows_the_activation(activation, expected):
-    """None picks post_derivative where phi'(0) = 1, pre_window without a gradient, else post."""
-    rule = LocalRepresentationAlignmentRule(LRAClassifier(activation=activation))
-    assert rule.local_error == expected
+def test_lra_default_local_error_needs_no_derivative():
+    """The default miss, 'pre_window', trains signum units without a warning."""
+    rule = LocalRepresentationAlignmentRule(LRAClassifier(activation="sign"))
+    assert rule.local_error == "pre_window" and not rule.needs_derivative
 
 
 def test_lra_preactivation_cap_scales_with_the_inputs_of_each_layer():
@@ -221,7 +211,9 @@ def test_lra_preactivation_cap_scales_with_the_inputs_of_each_layer():
     rms = [np.sqrt((z[l] ** 2).sum(axis=1).mean()) for l in range(net.n_layers)]
 
     def run(**params):
-        est = LRAClassifier(activation="softplus", local_loss="squared", **params)
+        est = LRAClassifier(
+            activation="softplus", local_error="post", local_loss="squared", **params
+        )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]

@@ -78,7 +78,7 @@ SAMPLERS = {
     "beta": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
     "n_target_steps": lambda r: int(r.randint(1, 4)),
     "local_loss": lambda r: _pick(r, ["cauchy", "squared"]),
-    "local_error": lambda r: _pick(r, [None, "pre", "post", "post_derivative"]),
+    "local_error": lambda r: _pick(r, ["pre", "pre_window", "post", "post_derivative"]),
     "feedback_init": lambda r: _pick(r, ["normal", "uniform", "orthogonal"]),
     "feedback_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
     "gamma": lambda r: _maybe(r, lambda: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)])),

@@ -13,7 +13,6 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 
-from .._activations import ACTIVATIONS
 from .._base import BaseNetwork
 from .._compat import Interval, StrOptions
 from .._docstrings import estimator_doc, fill_doc
@@ -26,27 +25,9 @@ from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, outp
 FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
 #: Half-width of the window of ``local_error='pre_window'``: only units with
-#: ``|h| < PRE_WINDOW`` update their weights (0.1, 0.25, 0.5 and 1 were compared).
+#: ``|h| < PRE_WINDOW`` update their weights (0.1, 0.25, 0.5 and 1 were compared
+#: with signum units).
 PRE_WINDOW = 0.25
-
-
-def default_local_error(activation):
-    """The miss each activation trains best with (see ``doc/reconstruction.rst``).
-
-    ``'post_derivative'``, the post-activation miss weighted by ``phi'(h)``,
-    for units with ``phi'(0) = 1`` (tanh, LWTA, ...). Elsewhere the weighting
-    would slow the start from an all-zero network by ``phi'(0)``, to a
-    standstill for ReLU and ReLU-6, so those units use the plain ``'post'``
-    miss. Units without a gradient (signum) use ``'pre_window'``: a
-    post-activation miss vanishes unless the target flips the sign, so they
-    measure the miss before the activation.
-    """
-    act = ACTIVATIONS[activation]
-    if not act.has_gradient:
-        return "pre_window"
-    zero = np.zeros((1, 1))
-    slope_at_zero = act.derivative(zero, act.forward(zero, np.empty_like(zero)), zero.copy())
-    return "post_derivative" if slope_at_zero.item() >= 1.0 else "post"
 
 
 class LocalRepresentationAlignmentRule(LearningRule):
@@ -60,7 +41,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self.beta = float(estimator.beta)
         self.n_steps = estimator.n_target_steps
         self.loss_error = LOCAL_ERRORS[estimator.local_loss]
-        self.local_error = estimator.local_error or default_local_error(estimator.activation)
+        self.local_error = estimator.local_error
         self.gamma = float(FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma)
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
@@ -155,9 +136,9 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if self.local_error == "post_derivative":
             net.phi.derivative(h, z, out=update_out)
         elif self.local_error == "pre_window":
-            # A signum unit far from its threshold already gives its output for
-            # sure; pushing it further only grows its weights (a straight-through
-            # window, as for binary networks).
+            # A unit far from zero already answers for this sample (a signum
+            # unit surely; a tanh unit saturates); pushing it further only grows
+            # its weights (the straight-through window of binary networks).
             np.abs(h, out=update_out)
             np.less(update_out, PRE_WINDOW, out=update_out)
         else:
@@ -184,7 +165,7 @@ class _LRA(BaseNetwork):
         "beta": [Interval(Real, 0, None, closed="left")],
         "n_target_steps": [Interval(Integral, 1, None, closed="left")],
         "local_loss": [StrOptions(set(LOCAL_ERRORS))],
-        "local_error": [StrOptions({"pre", "pre_window", "post", "post_derivative"}), None],
+        "local_error": [StrOptions({"pre", "pre_window", "post", "post_derivative"})],
         **FEEDBACK_CONSTRAINTS,
         "gamma": [Interval(Real, 0, None, closed="left"), None],
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
@@ -197,7 +178,7 @@ class _LRA(BaseNetwork):
         "beta": 0.5,
         "n_target_steps": 1,
         "local_loss": "cauchy",
-        "local_error": None,
+        "local_error": "pre_window",
         "feedback_init": "normal",
         "feedback_scale": None,
         "gamma": None,
@@ -230,18 +211,15 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
     local_loss : {'cauchy', 'squared'}, default='cauchy'
         The local loss of a hidden layer against its target: Cauchy
         ``log(1 + d^2)`` (bounded error ``2d / (1 + d^2)``) or ``d^2 / 2``.
-    local_error : {'pre', 'pre_window', 'post', 'post_derivative'} or None, \
-default=None
+    local_error : {'pre', 'pre_window', 'post', 'post_derivative'}, \
+default='pre_window'
         Where a hidden layer's miss ``d`` is measured and how it enters the
-        weight update: ``'pre'``, ``h_l - hbar_l`` (needs no derivative);
-        ``'pre_window'``, the same miss, but only units inside the window
-        ``|h_l| < 0.25`` update their weights (for signum units);
-        ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E); ``'post_derivative'``, the
-        latter times ``phi'(h_l)`` in the weight update. None picks by
-        activation: ``'post_derivative'`` when ``phi'(0) = 1`` (tanh, LWTA),
-        ``'pre_window'`` for an activation without a gradient (``'sign'``),
-        else ``'post'`` (ReLU-6, softplus: weighting by ``phi'`` would slow
-        the start from zeros by ``phi'(0)``).
+        weight update: ``'pre'``, ``h_l - hbar_l``; ``'pre_window'``, the
+        same miss, but only units inside the window ``|h_l| < 0.25`` update
+        their weights; ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E);
+        ``'post_derivative'``, the latter times ``phi'(h_l)`` in the weight
+        update. Only ``'post_derivative'`` uses ``phi'``; the
+        pre-activation misses train signum units.
     feedback_init : {'normal', 'uniform', 'orthogonal'}, default='normal'
         Distribution of the feedback matrices ``E_l``.
     feedback_scale : float or None, default=None
