@@ -25,8 +25,8 @@ from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, outp
 FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
 #: Half-width of the window of ``local_error='pre_window'``: only units with
-#: ``|h| < PRE_WINDOW`` update their weights (0.1, 0.25, 0.5 and 1 were compared
-#: with signum units).
+#: ``|h| < PRE_WINDOW`` update their weights. Picked from 0.1, 0.25, 0.5 and 1 in
+#: screening runs with signum units on MNIST (``doc/reconstruction.rst``).
 PRE_WINDOW = 0.25
 
 
