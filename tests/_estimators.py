@@ -18,12 +18,14 @@ def fast_estimator(cls, **overrides):
 def diverging_estimator(cls):
     """A fast ``cls`` whose fit on inputs of size 1e10 overflows within an epoch.
 
-    LRA's ``preactivation_cap`` would shrink its steps to match such inputs
-    and keep the fit finite, so it is turned off here.
+    LRA's defaults would keep such a fit finite: ``preactivation_cap``
+    shrinks its steps to match the inputs, and the ``'pre_window'`` miss
+    leaves units with pre-activations far from zero alone. Both are turned
+    off here.
     """
     est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
     if "preactivation_cap" in est.get_params():
-        est.set_params(preactivation_cap=None)
+        est.set_params(preactivation_cap=None, local_error="post")
     return est
 
 

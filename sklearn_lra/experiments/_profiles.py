@@ -34,9 +34,9 @@ ABLATIONS = {
 }
 
 # Where a default trades one activation or depth against another, its ablation
-# covers them: the local error is chosen per activation (and decides whether
-# sign and, from zeros, ReLU-6 units learn at all); the two caps on the update
-# hold ReLU-6 and softplus networks from zeros.
+# covers them: the local error decides whether sign and, from zeros, ReLU-6
+# units learn at all, so it is checked for every unit type; the two caps on the
+# update hold ReLU-6 and softplus networks from zeros.
 _ABLATION_ACTIVATIONS = {
     "local_error": ("tanh", "softplus", "sign", "relu6"),
     "update_cap": ("tanh", "relu6", "softplus"),
