@@ -86,8 +86,8 @@ class LocalRepresentationAlignmentRule(LearningRule):
         ``||dW_l||_F`` times the root-mean-square norm of the input rows bounds
         the root-mean-square change of ``h_l`` that the update makes (per unit
         of learning rate). As a layer's inputs grow, the same ``c3`` allows a
-        smaller ``dW_l``: this is what holds unbounded, all-positive units
-        (softplus) from feeding their own growth.
+        smaller ``dW_l``, so that unbounded, all-positive units (softplus)
+        cannot feed their own growth.
         """
         if self.preactivation_cap is None:
             return self.update_cap
@@ -238,8 +238,8 @@ default='pre_window'
         ``c3``, the largest ``||dW_l||_F`` times the root-mean-square norm of
         the minibatch's input rows ``z_{l-1}``: a bound on how far one update
         moves the layer's pre-activations. It tightens the cap on ``dW_l`` as
-        the inputs grow, which holds unbounded, all-positive units (softplus)
-        from zeros. None: no such cap.
+        the inputs grow, which keeps softplus networks trained from zeros
+        with ``local_error='post'`` from oscillating. None: no such cap.
     """
 
 _LRA_ATTRIBUTES = """feedback_matrices_ : list of ndarray
@@ -259,7 +259,7 @@ _LRA_NOTES = """
                    = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post', 'post_derivative')
         e'_{l-1}   = e_{l-1}                                   ('pre', 'post')
                    = e_{l-1} * phi'(h_{l-1})                   ('post_derivative')
-                   = e_{l-1} * [|h_{l-1}| < 0.25]               ('pre_window')
+                   = e_{l-1} * [|h_{l-1}| < 0.25]              ('pre_window')
 
     and every layer moves its own weights along
     ``dW_l = cap(z_{l-1}^T e'_l / B, min(c1, c3 / rms ||z_{l-1}||))``,
