@@ -182,8 +182,8 @@ def test_lra_pre_window_updates_only_units_near_their_threshold():
     X, Y = _data(5, n=1)
     h, _ = _forward(net, X)
 
-    def run(local_error):  # no cap: it would rescale the two updates differently
-        est = LRAClassifier(local_error=local_error, update_cap=None)
+    def run(local_error):  # no caps: they would rescale the two updates differently
+        est = LRAClassifier(local_error=local_error, update_cap=None, preactivation_cap=None)
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
