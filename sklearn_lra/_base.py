@@ -49,6 +49,11 @@ def _physical_memory():
 class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared engine of every estimator of the package; not for direct use."""
 
+    #: Revision of the learning rule's code. Bump it when a change to the rule
+    #: changes what it computes under the same parameters: the experiment
+    #: runner's cache then trains that rule's configurations again.
+    _rule_revision = 0
+
     _own_defaults = {
         "hidden_layer_sizes": (100,),
         "activation": "tanh",

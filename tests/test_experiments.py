@@ -145,6 +145,15 @@ def test_configuration_shared_by_two_studies_is_trained_once():
     assert len(unique_configs(runs)) == 2
 
 
+
+def test_a_new_rule_revision_gives_new_keys_to_that_rule_only(monkeypatch):
+    """Bumping a rule's code revision retrains its configurations, not the others'."""
+    before = {run.labels["rule"]: run.key for run in expand_profile(tiny_profile())}
+    monkeypatch.setattr(BPClassifier, "_rule_revision", BPClassifier._rule_revision + 1)
+    after = {run.labels["rule"]: run.key for run in expand_profile(tiny_profile())}
+    assert after["bp"] != before["bp"]
+    assert after["lra"] == before["lra"]
+
 def test_restrict_filters_studies_rules_and_data_and_overrides_budget():
     """Filters keep only what is asked; epochs and seeds are replaced."""
     profile = restrict(

@@ -255,7 +255,7 @@ def expand_study(study):
                 "seed": seed,
             }
             params = _estimator_params(study, classes[rule], labels, variant)
-            config = _config(study, labels, params)
+            config = _config(study, labels, params, classes[rule])
             runs.append(Run(study.name, study.kind, labels, config, config_key(config)))
     return runs
 
@@ -409,10 +409,10 @@ def _estimator_params(study, cls, labels, variant):
     return _jsonable(params)
 
 
-def _config(study, labels, params):
+def _config(study, labels, params, cls):
     """The JSON-able description of everything that determines one run."""
     eval_every = study.eval_every or max(1, study.epochs // 5)
-    return {
+    config = {
         "rule": labels["rule"],
         "dataset": labels["dataset"],
         "n_train": study.n_train,
@@ -420,6 +420,12 @@ def _config(study, labels, params):
         "eval_every": eval_every,
         "params": params,
     }
+    # Revision 0 is left out, so that results cached before revisions existed
+    # keep their keys; any later revision of the rule's code gives new keys.
+    revision = getattr(cls, "_rule_revision", 0)
+    if revision:
+        config["rule_revision"] = revision
+    return config
 
 
 def _jsonable(value):
