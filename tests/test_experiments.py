@@ -185,6 +185,16 @@ def test_ablations_of_trade_offs_cover_the_activations_and_depths_they_trade():
     assert {"tanh", "softplus", "sign", "relu6"} <= set(local.activations)
     assert local.depths == (3, 8) and "pre_window" in local.grid["local_error"]
     assert studies["ablation_beta"].depths == (3,)
+    window, scale = studies["ablation_window"], studies["ablation_adaptive_scale"]
+    assert set(window.activations) == set(local.activations) and window.depths == (3, 8)
+    assert 0.25 in window.grid["window"]
+    # the adaptive scale only matters from large weights: that study starts from them too
+    assert scale.inits == ("default", "normal(1.0)") and scale.grid["adaptive_scale"] == (
+        False,
+        True,
+    )
+    assert "from `normal(1.0)`" in scale.description
+    assert studies["ablation_beta"].inits == ("default",)
 
 
 def test_digits_split_is_fixed_and_subsampling_is_shared():

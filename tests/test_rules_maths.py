@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
 from sklearn_lra._activations import ACTIVATIONS
 from sklearn_lra.rules.bp import BackPropagationRule
-from sklearn_lra.rules.lra import PRE_WINDOW, LocalRepresentationAlignmentRule
+from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule
 
 from ._rules import one_hot, random_network, rule_directions
 
@@ -63,7 +63,12 @@ def _forward(net, X):
     return h, z
 
 
-def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
+def _scale(h):
+    """``s = max(1, rms(h))`` over a whole minibatch of pre-activations."""
+    return max(1.0, np.sqrt(np.mean(h**2)))
+
+
+def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta, window=0.25):
     """The equations of LRA written out once more, in plain numpy, for K = 1."""
     act = ACTIVATIONS[net.activation_name]
     dphi = lambda h, z: act.derivative(h, z, np.empty_like(h))  # noqa: E731
@@ -87,7 +92,8 @@ def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta):
         if local_error == "post_derivative":
             update[l - 1] = units[l - 1] * dphi(h[l - 1], z[l - 1])
         if local_error == "pre_window":
-            update[l - 1] = units[l - 1] * (np.abs(h[l - 1]) < PRE_WINDOW)
+            inside = np.abs(h[l - 1]) < window * _scale(h[l - 1])
+            update[l - 1] = units[l - 1] * inside
     dW = [z[l - 1].T @ update[l] / B for l in range(1, L + 1)]
     db = [update[l].mean(axis=0) for l in range(1, L + 1)]
     return dW, db
@@ -105,13 +111,20 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("scale", [0.5, 8.0])
 @pytest.mark.parametrize("form,local_error,loss", CASES)
-def test_lra_update_matches_the_equations(form, local_error, loss):
-    """One LRA minibatch update equals the equations computed independently."""
-    net = random_network(UNITS, "tanh")
+def test_lra_update_matches_the_equations(form, local_error, loss, scale):
+    """One LRA minibatch update equals the equations computed independently.
+
+    At ``scale=8`` the pre-activations are far above one, so the adaptive
+    window is wider than ``window``.
+    """
+    net = random_network(UNITS, "tanh", scale=scale)
     X, Y = _data(1)
-    est = LRAClassifier(form=form, local_error=local_error, local_loss=loss, beta=0.3)
-    rule = LocalRepresentationAlignmentRule(est)
+    est = LRAClassifier(
+        form=form, local_error=local_error, local_loss=loss, beta=0.3, update_cap=None
+    )
+    rule = LocalRepresentationAlignmentRule(est.set_params(preactivation_cap=None))
     extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
     E = extra.get("feedback_matrices_")
     dW, db, extra_grads = rule_directions(rule, net, X, Y, extra)
@@ -148,7 +161,9 @@ def test_lra_caps_bound_updates_and_displacements():
     X, Y = _data(2)
 
     def run(**params):
-        est = LRAClassifier(local_error="post", local_loss="squared", **params)
+        est = LRAClassifier(
+            local_error="post", local_loss="squared", adaptive_scale=False, **params
+        )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
@@ -176,21 +191,28 @@ def test_lra_more_target_steps_change_the_update():
     assert not np.allclose(updates[0][0], updates[1][0])
 
 
-def test_lra_pre_window_updates_only_units_near_their_threshold():
-    """With one sample, a hidden unit updates iff |h| < PRE_WINDOW, and then as under 'pre'."""
-    net = random_network(UNITS, "sign", scale=0.5)
+@pytest.mark.parametrize("width", [0.25, 1.0])
+def test_lra_pre_window_updates_only_units_near_their_threshold(width):
+    """With one sample, a hidden unit updates iff |h| < window, and then as under 'pre'."""
+    net = random_network(UNITS, "sign", scale=0.5 * width)
     X, Y = _data(5, n=1)
     h, _ = _forward(net, X)
 
     def run(local_error):  # no caps: they would rescale the two updates differently
-        est = LRAClassifier(local_error=local_error, update_cap=None, preactivation_cap=None)
+        est = LRAClassifier(
+            local_error=local_error,
+            window=width,
+            adaptive_scale=False,
+            update_cap=None,
+            preactivation_cap=None,
+        )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
 
     window, pre = run("pre_window"), run("pre")
     for l in range(1, net.n_layers):
-        inside = np.abs(h[l][0]) < PRE_WINDOW
+        inside = np.abs(h[l][0]) < width
         assert inside.any() and not inside.all()  # the case tests both sides
         np.testing.assert_array_equal(window[l - 1][:, ~inside], 0.0)
         np.testing.assert_allclose(window[l - 1][:, inside], pre[l - 1][:, inside])
@@ -212,7 +234,11 @@ def test_lra_preactivation_cap_scales_with_the_inputs_of_each_layer():
 
     def run(**params):
         est = LRAClassifier(
-            activation="softplus", local_error="post", local_loss="squared", **params
+            activation="softplus",
+            local_error="post",
+            local_loss="squared",
+            adaptive_scale=False,
+            **params,
         )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
@@ -236,3 +262,42 @@ def test_lra_preactivation_cap_reads_sparse_inputs():
     sparse = est.set_params(random_state=0).fit(sp.csr_matrix(X), y.argmax(axis=1)).coefs_
     for a, b in zip(dense, sparse):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def test_lra_adaptive_scale_widens_the_caps_of_layers_with_large_preactivations():
+    """With adaptive_scale, ||dW_l|| is capped at c1 * max(1, rms(h_l)) instead of c1."""
+    net = random_network(UNITS, "tanh", scale=4.0)
+    X, Y = _data(7)
+    h, _ = _forward(net, X)
+    scales = [_scale(h[l]) for l in range(1, net.n_layers + 1)]
+    assert max(scales) > 2 and min(scales) >= 1  # some layers are far above one
+
+    def run(**params):
+        est = LRAClassifier(local_error="post", preactivation_cap=None, **params)
+        rule = LocalRepresentationAlignmentRule(est)
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        return rule_directions(rule, net, X, Y, extra)[0]
+
+    free = run(update_cap=None)
+    c1 = 0.5 * min(np.linalg.norm(g) / s for g, s in zip(free, scales))
+    for g, f, s in zip(run(update_cap=c1, adaptive_scale=True), free, scales):
+        np.testing.assert_allclose(np.linalg.norm(g), c1 * s)
+        np.testing.assert_allclose(g, f * c1 * s / np.linalg.norm(f))
+    for g in run(update_cap=c1, adaptive_scale=False):
+        np.testing.assert_allclose(np.linalg.norm(g), c1)
+
+
+def test_lra_adaptive_scale_changes_nothing_while_preactivations_are_small():
+    """Below rms(h) = 1 the adaptive window and caps are the plain ones."""
+    net = random_network(UNITS, "tanh", scale=0.3)
+    X, Y = _data(8)
+    h, _ = _forward(net, X)
+    assert all(np.sqrt(np.mean(h[l] ** 2)) < 1 for l in range(1, net.n_layers + 1))
+    updates = []
+    for adaptive in (True, False):
+        est = LRAClassifier(update_cap=1e-3, adaptive_scale=adaptive)
+        rule = LocalRepresentationAlignmentRule(est)
+        extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
+        updates.append(rule_directions(rule, net, X, Y, extra)[0])
+    for a, b in zip(*updates):
+        np.testing.assert_array_equal(a, b)

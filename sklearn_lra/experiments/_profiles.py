@@ -31,18 +31,28 @@ ABLATIONS = {
     "local_loss": ("cauchy", "squared"),
     "update_cap": (None, 0.3, 1.0, 3.0),
     "preactivation_cap": (None, 10.0, 30.0, 100.0),
+    "window": (0.1, 0.25, 0.5, 1.0),
+    "adaptive_scale": (False, True),
 }
 
 # Where a default trades one activation or depth against another, its ablation
 # covers them: the local error decides whether sign and, from zeros, ReLU-6
 # units learn at all, so it is checked for every unit type; the two caps on the
-# update hold ReLU-6 and softplus networks from zeros.
+# update hold ReLU-6 and softplus networks from zeros; the window decides
+# which units learn; the adaptive scale matters from large initial weights.
+_ALL_UNITS = ("tanh", "softplus", "sign", "relu6")
 _ABLATION_ACTIVATIONS = {
-    "local_error": ("tanh", "softplus", "sign", "relu6"),
+    "local_error": _ALL_UNITS,
     "update_cap": ("tanh", "relu6", "softplus"),
     "preactivation_cap": ("tanh", "relu6", "softplus"),
+    "window": _ALL_UNITS,
+    "adaptive_scale": _ALL_UNITS,
 }
-_ABLATION_DEPTHS = {"local_error": (3, 8), "update_cap": (3, 8), "preactivation_cap": (3, 8)}
+_ABLATION_DEPTHS = {
+    name: (3, 8)
+    for name in ("local_error", "update_cap", "preactivation_cap", "window", "adaptive_scale")
+}
+_ABLATION_INITS = {"adaptive_scale": ("default", "normal(1.0)")}
 
 
 def paper_studies(
@@ -138,9 +148,9 @@ def _ablation_studies(*, dataset, n_train, depths, width, epochs, seeds, names=t
             title=f"Ablation: LRA's `{name}`",
             kind="ablation",
             description=(
-                f"Justifies the default of `{name}` by measurement: LRA from its default "
-                f"initialisation with every value of `{name}`, the other parameters at "
-                "their defaults."
+                f"Justifies the default of `{name}` by measurement: LRA from "
+                f"{_ablation_inits_text(name)} with every value of `{name}`, the other "
+                "parameters at their defaults."
             ),
             rules=("lra",),
             datasets=(dataset,),
@@ -148,6 +158,7 @@ def _ablation_studies(*, dataset, n_train, depths, width, epochs, seeds, names=t
             depths=tuple(sorted(set(depths) | set(_ABLATION_DEPTHS.get(name, ())))),
             width=width,
             activations=_ABLATION_ACTIVATIONS.get(name, ("tanh",)),
+            inits=_ABLATION_INITS.get(name, ("default",)),
             seeds=seeds,
             epochs=epochs,
             params=SHARED_PARAMS,
@@ -155,6 +166,13 @@ def _ablation_studies(*, dataset, n_train, depths, width, epochs, seeds, names=t
         )
         for name in names
     ]
+
+
+def _ablation_inits_text(name):
+    """``'its default initialisation'``, and the others an ablation adds."""
+    others = [init for init in _ABLATION_INITS.get(name, ()) if init != "default"]
+    text = "its default initialisation"
+    return text + "".join(f" and from `{init}`" for init in others)
 
 
 def _full_data_studies():

@@ -24,11 +24,6 @@ from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, outp
 #: ``gamma`` of each form when it is left at None: only LRA-E learns ``E``.
 FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
-#: Half-width of the window of ``local_error='pre_window'``: only units with
-#: ``|h| < PRE_WINDOW`` update their weights. Picked from 0.1, 0.25, 0.5 and 1 in
-#: screening runs with signum units on MNIST (``doc/reconstruction.rst``).
-PRE_WINDOW = 0.25
-
 
 class LocalRepresentationAlignmentRule(LearningRule):
     """The LRA rule; see :class:`LRAClassifier` for the equations."""
@@ -46,6 +41,8 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
         self.preactivation_cap = estimator.preactivation_cap
+        self.window = float(estimator.window)
+        self.adaptive_scale = estimator.adaptive_scale
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
         self.needs_derivative = self.form == "diff" or self.local_error == "post_derivative"
 
@@ -75,8 +72,14 @@ class LocalRepresentationAlignmentRule(LearningRule):
             self._update_layer(ws, l - 1, update, extra_grads)
 
     def _update_layer(self, ws, l, update, extra_grads):
-        """``dW_l = z_{l-1}^T e'_l / B`` capped at ``c1`` and ``c3``; ``E_l`` follows ``dW_l^T``."""
-        grad = cap_norm(layer_directions(ws, l, update), self._weight_cap(ws.z[l - 1]))
+        """``dW_l = z_{l-1}^T e'_l / B`` capped at ``s_l min(c1, c3 / rms||z||)``.
+
+        ``E_l`` follows ``dW_l^T`` when it learns.
+        """
+        cap = self._weight_cap(ws.z[l - 1])
+        if cap is not None:
+            cap *= self._layer_scale(ws.h[l])
+        grad = cap_norm(layer_directions(ws, l, update), cap)
         if extra_grads and l >= 2:
             extra_grads["feedback_matrices_"][l - 2][...] = grad.T
 
@@ -97,6 +100,19 @@ class LocalRepresentationAlignmentRule(LearningRule):
             return self.update_cap
         cap = self.preactivation_cap / rms
         return cap if self.update_cap is None else min(cap, self.update_cap)
+
+    def _layer_scale(self, h):
+        """``s_l = max(1, rms(h_l))`` over the minibatch, or 1 without ``adaptive_scale``.
+
+        The window and the caps were chosen for layers whose pre-activations
+        are of order one. A layer whose pre-activations are far larger (large
+        initial weights saturate it) gets a window and caps as much wider, so
+        that it can move back into its working range.
+        """
+        if not self.adaptive_scale:
+            return 1.0
+        rms = np.sqrt(float(np.vdot(h, h)) / h.size)
+        return max(1.0, rms)
 
     def _target_below(self, net, ws, l, units, update, Y, extra):
         """``hbar_{l-1} = h_{l-1} - beta d_{l-1}``, refined ``K - 1`` more times."""
@@ -125,7 +141,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
 
         ``'pre'`` measures ``h - hbar``; ``'post'`` measures ``z - phi(hbar)``;
         ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the
-        update, and ``'pre_window'`` multiplies the former by ``|h| < PRE_WINDOW``.
+        update, and ``'pre_window'`` multiplies the former by ``|h| < window * s``.
         """
         if self.local_error in ("pre", "pre_window"):
             np.subtract(h, hbar, out=units_out)
@@ -140,7 +156,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
             # unit surely; a tanh unit saturates); pushing it further only grows
             # its weights (the straight-through window of binary networks).
             np.abs(h, out=update_out)
-            np.less(update_out, PRE_WINDOW, out=update_out)
+            np.less(update_out, self.window * self._layer_scale(h), out=update_out)
         else:
             return units_out, units_out
         update_out *= units_out
@@ -171,6 +187,8 @@ class _LRA(BaseNetwork):
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
         "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
         "preactivation_cap": [Interval(Real, 0, None, closed="neither"), None],
+        "window": [Interval(Real, 0, None, closed="neither")],
+        "adaptive_scale": ["boolean"],
     }
 
     _own_defaults = {
@@ -185,6 +203,8 @@ class _LRA(BaseNetwork):
         "update_cap": 1.0,
         "displacement_cap": None,
         "preactivation_cap": 30.0,
+        "window": 0.25,
+        "adaptive_scale": True,
         "init": "zeros",
     }
 
@@ -215,8 +235,8 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
 default='pre_window'
         Where a hidden layer's miss ``d`` is measured and how it enters the
         weight update: ``'pre'``, ``h_l - hbar_l``; ``'pre_window'``, the
-        same miss, but only units inside the window ``|h_l| < 0.25`` update
-        their weights; ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E);
+        same miss, but only units inside the window ``|h_l| < window``
+        update their weights; ``'post'``, ``z_l - phi(hbar_l)`` (LRA-E);
         ``'post_derivative'``, the latter times ``phi'(h_l)`` in the weight
         update. Only ``'post_derivative'`` uses ``phi'``; the
         pre-activation misses train signum units.
@@ -240,6 +260,16 @@ default='pre_window'
         moves the layer's pre-activations. It tightens the cap on ``dW_l`` as
         the inputs grow, which keeps softplus networks trained from zeros
         with ``local_error='post'`` from oscillating. None: no such cap.
+    window : float, default=0.25
+        Half-width of the window of ``local_error='pre_window'``: a hidden
+        unit updates its weights for a sample only while ``|h| < window``
+        (times ``s_l`` with ``adaptive_scale``).
+    adaptive_scale : bool, default=True
+        Whether the window and both caps grow with the size of a layer's
+        pre-activations: each is multiplied by ``s_l = max(1, rms(h_l))``, the
+        root mean square of layer ``l``'s pre-activations over the minibatch.
+        It changes nothing while pre-activations are of order one; from large
+        initial weights, it lets saturated layers move back.
     """
 
 _LRA_ATTRIBUTES = """feedback_matrices_ : list of ndarray
@@ -259,10 +289,11 @@ _LRA_NOTES = """
                    = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post', 'post_derivative')
         e'_{l-1}   = e_{l-1}                                   ('pre', 'post')
                    = e_{l-1} * phi'(h_{l-1})                   ('post_derivative')
-                   = e_{l-1} * [|h_{l-1}| < 0.25]              ('pre_window')
+                   = e_{l-1} * [|h_{l-1}| < window * s_{l-1}]  ('pre_window')
 
     and every layer moves its own weights along
-    ``dW_l = cap(z_{l-1}^T e'_l / B, min(c1, c3 / rms ||z_{l-1}||))``,
+    ``dW_l = cap(z_{l-1}^T e'_l / B, s_l * min(c1, c3 / rms ||z_{l-1}||))``,
+    where ``s_l = max(1, rms(h_l))`` with ``adaptive_scale`` and 1 without,
     ``db_l = mean(e'_l)``; a learned ``E_l`` moves along ``gamma * dW_l^T``.
 
     Because the error reaches hidden layers through ``E`` rather than
