@@ -84,6 +84,9 @@ SAMPLERS = {
     "gamma": lambda r: _maybe(r, lambda: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)])),
     "update_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
     "displacement_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
+    "preactivation_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-2, 1e3), 0.6),
+    "window": lambda r: _log_uniform(r, 1e-3, 10),
+    "adaptive_scale": lambda r: bool(r.rand() < 0.5),
     # DTP
     "target_step": lambda r: _log_uniform(r, 1e-3, 10),
     "noise_scale": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
@@ -247,6 +250,13 @@ def _seeds(seeds):
         else s
         for s in seeds
     ]
+
+
+@pytest.mark.parametrize("cls", public_estimator_classes())
+def test_every_hyperparameter_is_drawn(cls):
+    """A new hyperparameter cannot escape the stress test: each has a sampler."""
+    missing = set(cls().get_params()) - set(SAMPLERS) - {"verbose"}
+    assert not missing, f"no sampler for {sorted(missing)}"
 
 
 @pytest.mark.parametrize("seed", _seeds(range(40)))
