@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
 from sklearn_lra._activations import ACTIVATIONS
@@ -128,7 +129,8 @@ def test_lra_update_matches_the_equations(form, local_error, loss, scale):
     extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
     E = extra.get("feedback_matrices_")
     dW, db, extra_grads = rule_directions(rule, net, X, Y, extra)
-    dW_hand, db_hand = _lra_by_hand(net, E, X, Y, form, local_error, loss, 0.3)
+    # window='auto' is 0.5 for tanh units
+    dW_hand, db_hand = _lra_by_hand(net, E, X, Y, form, local_error, loss, 0.3, window=0.5)
     for got, want in zip(dW + db, dW_hand + db_hand):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
     if form == "lra_e":  # E is learned: its direction is dW^T
@@ -217,6 +219,25 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
         np.testing.assert_array_equal(window[l - 1][:, ~inside], 0.0)
         np.testing.assert_allclose(window[l - 1][:, inside], pre[l - 1][:, inside])
     np.testing.assert_allclose(window[-1], pre[-1])  # the output layer has no window
+
+
+@pytest.mark.parametrize(
+    "activation, width", [("tanh", 0.5), ("softplus", 0.5), ("relu6", 0.25), ("sign", 0.1)]
+)
+def test_lra_auto_window_is_the_activations_and_equals_the_explicit_width(activation, width):
+    """window='auto' resolves per activation and trains exactly as the explicit number."""
+    X, y = _data(9, n=12)
+    y = y.argmax(axis=1)
+    params = dict(hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0)
+    auto = LRAClassifier(**params)
+    assert LocalRepresentationAlignmentRule(auto).window == width
+    explicit = LRAClassifier(window=width, **params)
+    with pytest.warns(ConvergenceWarning):
+        a, b = auto.fit(X, y).coefs_, explicit.fit(X, y).coefs_
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    other = LocalRepresentationAlignmentRule(LRAClassifier(activation="logistic"))
+    assert other.window == 0.25
 
 
 def test_lra_default_local_error_needs_no_derivative():

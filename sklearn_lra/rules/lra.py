@@ -24,6 +24,15 @@ from ._rule import LearningRule, cap_norm, cap_row_norms, layer_directions, outp
 #: ``gamma`` of each form when it is left at None: only LRA-E learns ``E``.
 FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
+#: Half-width of the window of ``local_error='pre_window'`` when ``window='auto'``,
+#: per activation: the best of 0.1, 0.25, 0.5 and 1 at both 3 and 8 layers in the
+#: ``window`` ablation of ``doc/results.md``. A step (sign) wants a narrow window,
+#: the smooth bends of tanh and softplus a wider one.
+AUTO_WINDOWS = {"tanh": 0.5, "softplus": 0.5, "sign": 0.1, "relu6": 0.25}
+
+#: ``window='auto'`` for the activations the ablation does not cover.
+OTHER_WINDOW = 0.25
+
 
 class LocalRepresentationAlignmentRule(LearningRule):
     """The LRA rule; see :class:`LRAClassifier` for the equations."""
@@ -41,7 +50,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self.update_cap = estimator.update_cap
         self.displacement_cap = estimator.displacement_cap
         self.preactivation_cap = estimator.preactivation_cap
-        self.window = float(estimator.window)
+        self.window = resolve_window(estimator.window, estimator.activation)
         self.adaptive_scale = estimator.adaptive_scale
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
         self.needs_derivative = self.form == "diff" or self.local_error == "post_derivative"
@@ -173,6 +182,25 @@ class LocalRepresentationAlignmentRule(LearningRule):
         return self._errors(net, ws, l, h, z, ws.target[l], np.empty_like(h), np.empty_like(h))
 
 
+def resolve_window(window, activation):
+    """The half-width of the update window: ``window``, or the activation's for ``'auto'``.
+
+    Parameters
+    ----------
+    window : float or 'auto'
+        The estimator's ``window``.
+    activation : str
+        The estimator's ``activation``.
+
+    Returns
+    -------
+    width : float
+    """
+    if window == "auto":
+        return AUTO_WINDOWS.get(activation, OTHER_WINDOW)
+    return float(window)
+
+
 class _LRA(BaseNetwork):
     """Hyperparameters of the LRA estimators."""
 
@@ -187,7 +215,7 @@ class _LRA(BaseNetwork):
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
         "displacement_cap": [Interval(Real, 0, None, closed="neither"), None],
         "preactivation_cap": [Interval(Real, 0, None, closed="neither"), None],
-        "window": [Interval(Real, 0, None, closed="neither")],
+        "window": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "adaptive_scale": ["boolean"],
     }
 
@@ -203,7 +231,7 @@ class _LRA(BaseNetwork):
         "update_cap": 1.0,
         "displacement_cap": None,
         "preactivation_cap": 30.0,
-        "window": 0.25,
+        "window": "auto",
         "adaptive_scale": True,
         "init": "zeros",
     }
@@ -260,10 +288,12 @@ default='pre_window'
         moves the layer's pre-activations. It tightens the cap on ``dW_l`` as
         the inputs grow, which keeps softplus networks trained from zeros
         with ``local_error='post'`` from oscillating. None: no such cap.
-    window : float, default=0.25
+    window : float or 'auto', default='auto'
         Half-width of the window of ``local_error='pre_window'``: a hidden
         unit updates its weights for a sample only while ``|h| < window``
-        (times ``s_l`` with ``adaptive_scale``).
+        (times ``s_l`` with ``adaptive_scale``). ``'auto'`` takes the
+        activation's: 0.5 for tanh and softplus, 0.25 for ReLU-6, 0.1 for
+        sign (the best of each in the ablation), and 0.25 for the others.
     adaptive_scale : bool, default=True
         Whether the window and both caps grow with the size of a layer's
         pre-activations: each is multiplied by ``s_l = max(1, rms(h_l))``, the
