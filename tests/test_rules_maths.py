@@ -222,7 +222,7 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
 
 
 @pytest.mark.parametrize(
-    "activation, width", [("tanh", 0.5), ("softplus", 0.5), ("relu6", 0.25), ("sign", 0.1)]
+    "activation, width", [("tanh", 0.5), ("softplus", 0.25), ("relu6", 0.25), ("sign", 0.25)]
 )
 def test_lra_auto_window_is_the_activations_and_equals_the_explicit_width(activation, width):
     """window='auto' resolves per activation and trains exactly as the explicit number."""

@@ -85,7 +85,7 @@ SAMPLERS = {
     "update_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
     "displacement_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
     "preactivation_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-2, 1e3), 0.6),
-    "window": lambda r: _log_uniform(r, 1e-3, 10),
+    "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
     "adaptive_scale": lambda r: bool(r.rand() < 0.5),
     # DTP
     "target_step": lambda r: _log_uniform(r, 1e-3, 10),
