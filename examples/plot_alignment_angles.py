@@ -80,8 +80,8 @@ print("layers:", result.layers)
 # learn to agree with the fixed feedback. LRA starts from all-zero weights,
 # where the back-propagation gradient of the hidden layers is zero and no
 # angle is defined; within two epochs its hidden-layer updates are already well
-# below 90 degrees, and on the test images they end in the same range as
-# FA's and DFA's (see the printed angles), although LRA sends its error down
+# below 90 degrees, and on the test images they end below FA's and DFA's
+# (see the printed angles), although LRA sends its error down
 # through random matrices and moves each layer towards a target rather than
 # along a gradient.
 fig, axes = plt.subplots(1, len(models), figsize=(12, 3.6), sharey=True)
