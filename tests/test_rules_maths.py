@@ -240,6 +240,24 @@ def test_lra_auto_window_is_the_activations_and_equals_the_explicit_width(activa
     assert other.window == 0.25
 
 
+@pytest.mark.parametrize("activation, cap", [("tanh", 3.0), ("relu6", 1.0), ("softplus", 1.0)])
+def test_lra_auto_update_cap_is_the_activations_and_equals_the_explicit_cap(activation, cap):
+    """update_cap='auto' resolves per activation and trains exactly as the explicit number."""
+    X, y = _data(10, n=12)
+    y = y.argmax(axis=1)
+    params = dict(
+        hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0
+    )
+    auto = LRAClassifier(**params)
+    assert LocalRepresentationAlignmentRule(auto).update_cap == cap
+    explicit = LRAClassifier(update_cap=cap, **params)
+    with pytest.warns(ConvergenceWarning):
+        a, b = auto.fit(X, y).coefs_, explicit.fit(X, y).coefs_
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert LocalRepresentationAlignmentRule(LRAClassifier(update_cap=None)).update_cap is None
+
+
 def test_lra_default_local_error_needs_no_derivative():
     """The default miss, 'pre_window', trains signum units without a warning."""
     rule = LocalRepresentationAlignmentRule(LRAClassifier(activation="sign"))

@@ -82,7 +82,7 @@ SAMPLERS = {
     "feedback_init": lambda r: _pick(r, ["normal", "uniform", "orthogonal"]),
     "feedback_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
     "gamma": lambda r: _maybe(r, lambda: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)])),
-    "update_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
+    "update_cap": lambda r: _maybe(r, lambda: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]), 0.6),
     "displacement_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
     "preactivation_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-2, 1e3), 0.6),
     "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
