@@ -56,10 +56,13 @@ class LocalRepresentationAlignmentRule(LearningRule):
         self.loss_error = LOCAL_ERRORS[estimator.local_loss]
         self.local_error = estimator.local_error
         self.gamma = float(FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma)
-        self.update_cap = resolve_update_cap(estimator.update_cap, estimator.activation)
+        activation = estimator.activation
+        self.update_cap = resolve_auto(
+            estimator.update_cap, activation, AUTO_UPDATE_CAPS, OTHER_UPDATE_CAP
+        )
         self.displacement_cap = estimator.displacement_cap
         self.preactivation_cap = estimator.preactivation_cap
-        self.window = resolve_window(estimator.window, estimator.activation)
+        self.window = float(resolve_auto(estimator.window, activation, AUTO_WINDOWS, OTHER_WINDOW))
         self.adaptive_scale = estimator.adaptive_scale
         # fdbk and lra_e need no derivative; diff does, and so does 'post_derivative'.
         self.needs_derivative = self.form == "diff" or self.local_error == "post_derivative"
@@ -81,22 +84,26 @@ class LocalRepresentationAlignmentRule(LearningRule):
 
     def directions(self, net, ws, Y, extra, extra_grads):
         units = update = output_error(net, ws, Y)
-        self._update_layer(ws, net.n_layers, update, extra_grads)
-        for l in range(net.n_layers, 1, -1):
+        L = net.n_layers
+        self._update_layer(ws, L, update, extra_grads, self._layer_scale(ws.h[L]))
+        for l in range(L, 1, -1):
             hbar = self._target_below(net, ws, l, units, update, Y, extra)
+            # One scale per layer and minibatch, for both its window and its caps.
+            scale = self._layer_scale(ws.h[l - 1])
             units, update = self._errors(
-                net, ws, l - 1, ws.h[l - 1], ws.z[l - 1], hbar, ws.delta[l - 1], ws.scratch[l - 1]
+                net, ws.h[l - 1], ws.z[l - 1], hbar, ws.delta[l - 1], ws.scratch[l - 1], scale
             )
-            self._update_layer(ws, l - 1, update, extra_grads)
+            self._update_layer(ws, l - 1, update, extra_grads, scale)
 
-    def _update_layer(self, ws, l, update, extra_grads):
+    def _update_layer(self, ws, l, update, extra_grads, scale):
         """``dW_l = z_{l-1}^T e'_l / B`` capped at ``s_l min(c1, c3 / rms||z||)``.
 
-        ``E_l`` follows ``dW_l^T`` when it learns.
+        ``scale`` is ``s_l`` (:meth:`_layer_scale`); ``E_l`` follows
+        ``dW_l^T`` when it learns.
         """
         cap = self._weight_cap(ws.z[l - 1])
         if cap is not None:
-            cap *= self._layer_scale(ws.h[l])
+            cap *= scale
         grad = cap_norm(layer_directions(ws, l, update), cap)
         if extra_grads and l >= 2:
             extra_grads["feedback_matrices_"][l - 2][...] = grad.T
@@ -154,12 +161,13 @@ class LocalRepresentationAlignmentRule(LearningRule):
             np.matmul(units, extra["feedback_matrices_"][l - 2], out=out)
         return cap_row_norms(out, self.displacement_cap)
 
-    def _errors(self, net, ws, l, h, z, hbar, units_out, update_out):
-        """Error units ``e_l`` and update error ``e'_l`` of layer ``l`` against ``hbar``.
+    def _errors(self, net, h, z, hbar, units_out, update_out, scale):
+        """Error units ``e_l`` and update error ``e'_l`` of a layer against ``hbar``.
 
         ``'pre'`` measures ``h - hbar``; ``'post'`` measures ``z - phi(hbar)``;
         ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the
-        update, and ``'pre_window'`` multiplies the former by ``|h| < window * s``.
+        update, and ``'pre_window'`` multiplies the former by
+        ``|h| < window * scale``, ``scale`` being the layer's ``s_l``.
         """
         if self.local_error in ("pre", "pre_window"):
             np.subtract(h, hbar, out=units_out)
@@ -174,7 +182,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
             # unit surely; a tanh unit saturates); pushing it further only grows
             # its weights (the straight-through window of binary networks).
             np.abs(h, out=update_out)
-            np.less(update_out, self.window * self._layer_scale(h), out=update_out)
+            np.less(update_out, self.window * scale, out=update_out)
         else:
             return units_out, units_out
         update_out *= units_out
@@ -188,45 +196,32 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if l == net.n_layers:
             e = z - Y
             return e, e
-        return self._errors(net, ws, l, h, z, ws.target[l], np.empty_like(h), np.empty_like(h))
+        return self._errors(
+            net, h, z, ws.target[l], np.empty_like(h), np.empty_like(h), self._layer_scale(h)
+        )
 
 
-def resolve_window(window, activation):
-    """The half-width of the update window: ``window``, or the activation's for ``'auto'``.
-
-    Parameters
-    ----------
-    window : float or 'auto'
-        The estimator's ``window``.
-    activation : str
-        The estimator's ``activation``.
-
-    Returns
-    -------
-    width : float
-    """
-    if window == "auto":
-        return AUTO_WINDOWS.get(activation, OTHER_WINDOW)
-    return float(window)
-
-
-def resolve_update_cap(update_cap, activation):
-    """``c1``: ``update_cap``, or the activation's for ``'auto'`` (None: no cap).
+def resolve_auto(value, activation, per_activation, other):
+    """A parameter's value, or the activation's for ``'auto'``.
 
     Parameters
     ----------
-    update_cap : float, 'auto' or None
-        The estimator's ``update_cap``.
+    value : float, 'auto' or None
+        The estimator's value of the parameter (``window``, ``update_cap``).
     activation : str
         The estimator's ``activation``.
+    per_activation : dict of str to float
+        The ``'auto'`` values that differ from ``other``.
+    other : float
+        The ``'auto'`` value for every other activation.
 
     Returns
     -------
-    cap : float or None
+    value : float or None
     """
-    if update_cap == "auto":
-        return AUTO_UPDATE_CAPS.get(activation, OTHER_UPDATE_CAP)
-    return update_cap
+    if value == "auto":
+        return per_activation.get(activation, other)
+    return value
 
 
 class _LRA(BaseNetwork):
