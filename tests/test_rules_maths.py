@@ -222,39 +222,34 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
 
 
 @pytest.mark.parametrize(
-    "activation, width", [("tanh", 0.5), ("softplus", 0.25), ("relu6", 0.25), ("sign", 0.25)]
+    "param, activation, value",
+    [
+        ("window", "tanh", 0.5),
+        ("window", "softplus", 0.25),
+        ("window", "relu6", 0.25),
+        ("window", "sign", 0.25),
+        ("window", "logistic", 0.25),
+        ("update_cap", "tanh", 3.0),
+        ("update_cap", "relu6", 1.0),
+        ("update_cap", "softplus", 1.0),
+    ],
 )
-def test_lra_auto_window_is_the_activations_and_equals_the_explicit_width(activation, width):
-    """window='auto' resolves per activation and trains exactly as the explicit number."""
+def test_lra_auto_resolves_per_activation_and_equals_the_explicit_value(param, activation, value):
+    """window and update_cap 'auto' resolve per activation and train as the explicit number."""
     X, y = _data(9, n=12)
     y = y.argmax(axis=1)
     params = dict(hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0)
     auto = LRAClassifier(**params)
-    assert LocalRepresentationAlignmentRule(auto).window == width
-    explicit = LRAClassifier(window=width, **params)
+    assert getattr(LocalRepresentationAlignmentRule(auto), param) == value
+    explicit = LRAClassifier(**{param: value}, **params)
     with pytest.warns(ConvergenceWarning):
         a, b = auto.fit(X, y).coefs_, explicit.fit(X, y).coefs_
     for u, v in zip(a, b):
         np.testing.assert_array_equal(u, v)
-    other = LocalRepresentationAlignmentRule(LRAClassifier(activation="logistic"))
-    assert other.window == 0.25
 
 
-@pytest.mark.parametrize("activation, cap", [("tanh", 3.0), ("relu6", 1.0), ("softplus", 1.0)])
-def test_lra_auto_update_cap_is_the_activations_and_equals_the_explicit_cap(activation, cap):
-    """update_cap='auto' resolves per activation and trains exactly as the explicit number."""
-    X, y = _data(10, n=12)
-    y = y.argmax(axis=1)
-    params = dict(
-        hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0
-    )
-    auto = LRAClassifier(**params)
-    assert LocalRepresentationAlignmentRule(auto).update_cap == cap
-    explicit = LRAClassifier(update_cap=cap, **params)
-    with pytest.warns(ConvergenceWarning):
-        a, b = auto.fit(X, y).coefs_, explicit.fit(X, y).coefs_
-    for u, v in zip(a, b):
-        np.testing.assert_array_equal(u, v)
+def test_lra_update_cap_none_means_no_cap():
+    """update_cap=None is passed through, not resolved."""
     assert LocalRepresentationAlignmentRule(LRAClassifier(update_cap=None)).update_cap is None
 
 
