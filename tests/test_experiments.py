@@ -195,6 +195,10 @@ def test_ablations_of_trade_offs_cover_the_activations_and_depths_they_trade():
     )
     assert "from `normal(1.0)`" in scale.description
     assert studies["ablation_beta"].inits == ("default",)
+    # centring is for never-negative units; it is checked against the others, from both starts
+    centering = studies["ablation_centering"]
+    assert set(centering.activations) == set(local.activations) and centering.depths == (3, 8)
+    assert centering.inits == scale.inits and centering.grid["centering"] == (False, True)
 
 
 def test_digits_split_is_fixed_and_subsampling_is_shared():

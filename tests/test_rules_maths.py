@@ -8,7 +8,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
 from sklearn_lra._activations import ACTIVATIONS
 from sklearn_lra.rules.bp import BackPropagationRule
-from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule
+from sklearn_lra._network import Workspace
+from sklearn_lra.rules._rule import layer_directions
+from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule, center_update
 
 from ._rules import one_hot, random_network, rule_directions
 
@@ -69,8 +71,13 @@ def _scale(h):
     return max(1.0, np.sqrt(np.mean(h**2)))
 
 
-def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta, window=0.25):
-    """The equations of LRA written out once more, in plain numpy, for K = 1."""
+def _lra_by_hand(
+    net, E, X, Y, form, local_error, loss, beta, window=0.25, centering=False, weights=None
+):
+    """The equations of LRA written out once more, in plain numpy, for K = 1.
+
+    ``weights`` are sample weights of mean one.
+    """
     act = ACTIVATIONS[net.activation_name]
     dphi = lambda h, z: act.derivative(h, z, np.empty_like(h))  # noqa: E731
     lerr = {"squared": lambda d: d, "cauchy": lambda d: 2 * d / (1 + d**2)}[loss]
@@ -95,8 +102,12 @@ def _lra_by_hand(net, E, X, Y, form, local_error, loss, beta, window=0.25):
         if local_error == "pre_window":
             inside = np.abs(h[l - 1]) < window * _scale(h[l - 1])
             update[l - 1] = units[l - 1] * inside
-    dW = [z[l - 1].T @ update[l] / B for l in range(1, L + 1)]
-    db = [update[l].mean(axis=0) for l in range(1, L + 1)]
+    w = np.ones((B, 1)) if weights is None else weights.reshape(-1, 1)
+    dW, db = [], []
+    for l in range(1, L + 1):
+        zbar = (w * z[l - 1]).mean(axis=0) if centering and l >= 2 else np.zeros(UNITS[l - 1])
+        dW.append((z[l - 1] - zbar).T @ (w * update[l]) / B)
+        db.append((w * update[l]).mean(axis=0) - zbar @ dW[-1])
     return dW, db
 
 
@@ -193,6 +204,58 @@ def test_lra_more_target_steps_change_the_update():
     assert not np.allclose(updates[0][0], updates[1][0])
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("activation", ["softplus", "tanh"])
+def test_lra_centered_update_matches_the_equations(activation, weighted):
+    """With centering, dW_l = (z - zbar)^T e' / B and db_l = mean(e') - zbar dW_l for l >= 2.
+
+    ``zbar`` is the (sample-weighted) minibatch mean; the first layer's update
+    is left uncentred.
+    """
+    net = random_network(UNITS, activation, scale=0.5)
+    X, Y = _data(2)
+    weights = np.random.RandomState(4).uniform(0.2, 2.0, X.shape[0]) if weighted else None
+    est = LRAClassifier(activation=activation, centering=True, update_cap=None)
+    rule = LocalRepresentationAlignmentRule(est.set_params(preactivation_cap=None))
+    extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
+    ws = Workspace(UNITS, X.shape[0], X.dtype)
+    net.forward(X, ws)
+    if weighted:
+        weights = weights / weights.mean()
+        ws.sample_weight = weights.reshape(-1, 1)
+    rule.directions(net, ws, Y, extra, {})
+    window = 0.5 if activation == "tanh" else 0.25
+    args = (net, extra["feedback_matrices_"], X, Y, "fdbk", "pre_window", "cauchy", 0.5, window)
+    dW, db = _lra_by_hand(*args, centering=True, weights=weights)
+    for got, want in zip(ws.coef_grads + ws.intercept_grads, dW + db):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    plain_dW, _ = _lra_by_hand(*args, weights=weights)
+    np.testing.assert_allclose(ws.coef_grads[0], plain_dW[0], rtol=1e-10)
+    for l in range(1, net.n_layers):  # centring changed every layer above the first
+        assert not np.allclose(dW[l], plain_dW[l])
+
+
+def test_lra_centered_update_ignores_a_shift_of_the_inputs():
+    """Centred, the change ``(z - zbar) dW + db`` a step makes in ``h`` is the same for ``z + c``.
+
+    Without centring, adding a constant to every input of a layer changes it.
+    """
+    rng = np.random.RandomState(5)
+    z, e = rng.rand(7, 4), rng.randn(7, 3)
+
+    def step_in_h(z, centering):
+        ws = Workspace([4, 4, 3], z.shape[0], z.dtype)
+        ws.z[1][...], ws.sample_weight = z, None
+        layer_directions(ws, 2, e)
+        if centering:
+            center_update(ws, 2, None)
+        return z @ ws.coef_grads[1] + ws.intercept_grads[1]
+
+    shift = 3.0 * rng.rand(4)
+    np.testing.assert_allclose(step_in_h(z + shift, True), step_in_h(z, True), rtol=1e-12)
+    assert not np.allclose(step_in_h(z + shift, False), step_in_h(z, False))
+
+
 @pytest.mark.parametrize("width", [0.25, 1.0])
 def test_lra_pre_window_updates_only_units_near_their_threshold(width):
     """With one sample, a hidden unit updates iff |h| < window, and then as under 'pre'."""
@@ -232,10 +295,15 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
         ("update_cap", "tanh", 3.0),
         ("update_cap", "relu6", 1.0),
         ("update_cap", "softplus", 1.0),
+        ("centering", "softplus", True),
+        ("centering", "relu6", True),
+        ("centering", "tanh", False),
+        ("centering", "sign", False),
+        ("centering", "logistic", False),
     ],
 )
 def test_lra_auto_resolves_per_activation_and_equals_the_explicit_value(param, activation, value):
-    """window and update_cap 'auto' resolve per activation and train as the explicit number."""
+    """window, update_cap and centering 'auto' resolve per activation and train as the explicit value."""
     X, y = _data(9, n=12)
     y = y.argmax(axis=1)
     params = dict(hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0)

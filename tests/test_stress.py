@@ -87,6 +87,7 @@ SAMPLERS = {
     "preactivation_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-2, 1e3), 0.6),
     "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
     "adaptive_scale": lambda r: bool(r.rand() < 0.5),
+    "centering": lambda r: _pick(r, ["auto", True, False]),
     # DTP
     "target_step": lambda r: _log_uniform(r, 1e-3, 10),
     "noise_scale": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),

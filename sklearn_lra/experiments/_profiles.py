@@ -33,13 +33,16 @@ ABLATIONS = {
     "preactivation_cap": (None, 10.0, 30.0, 100.0),
     "window": (0.1, 0.25, 0.5, 1.0),
     "adaptive_scale": (False, True),
+    "centering": (False, True),
 }
 
 # Where a default trades one activation or depth against another, its ablation
 # covers them: the local error decides whether sign and, from zeros, ReLU-6
 # units learn at all, so it is checked for every unit type; the two caps on the
 # update hold ReLU-6 and softplus networks from zeros; the window decides
-# which units learn; the adaptive scale matters from large initial weights.
+# which units learn; the adaptive scale matters from large initial weights;
+# centring is for units with a large mean output, and is checked from large
+# initial weights too, where the adaptive scale had to rescue ReLU-6 networks.
 _ALL_UNITS = ("tanh", "softplus", "sign", "relu6")
 _ABLATION_ACTIVATIONS = {
     "local_error": _ALL_UNITS,
@@ -47,12 +50,23 @@ _ABLATION_ACTIVATIONS = {
     "preactivation_cap": ("tanh", "relu6", "softplus"),
     "window": _ALL_UNITS,
     "adaptive_scale": _ALL_UNITS,
+    "centering": _ALL_UNITS,
 }
 _ABLATION_DEPTHS = {
     name: (3, 8)
-    for name in ("local_error", "update_cap", "preactivation_cap", "window", "adaptive_scale")
+    for name in (
+        "local_error",
+        "update_cap",
+        "preactivation_cap",
+        "window",
+        "adaptive_scale",
+        "centering",
+    )
 }
-_ABLATION_INITS = {"adaptive_scale": ("default", "normal(1.0)")}
+_ABLATION_INITS = {
+    "adaptive_scale": ("default", "normal(1.0)"),
+    "centering": ("default", "normal(1.0)"),
+}
 
 
 def paper_studies(
