@@ -236,7 +236,7 @@ def test_lra_centered_update_matches_the_equations(activation, weighted):
 
 
 def test_lra_centered_update_ignores_a_shift_of_the_inputs():
-    """Centred, the change ``(z - zbar) dW + db`` a step makes in ``h`` is the same for ``z + c``.
+    """Centred, the change ``z dW + db`` a step makes in ``h`` is the same for ``z + c``.
 
     Without centring, adding a constant to every input of a layer changes it.
     """
