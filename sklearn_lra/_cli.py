@@ -6,9 +6,15 @@ import sys
 
 def _add_demo_parser(subparsers):
     p = subparsers.add_parser(
-        "demo", help="train LRA and BP side by side on scikit-learn's bundled digits")
-    p.add_argument("--hidden", type=int, nargs="+", default=[256, 256],
-                   help="hidden layer widths (default: 256 256)")
+        "demo", help="train LRA and BP side by side on scikit-learn's bundled digits"
+    )
+    p.add_argument(
+        "--hidden",
+        type=int,
+        nargs="+",
+        default=[256, 256],
+        help="hidden layer widths (default: 256 256)",
+    )
     p.add_argument("--activation", default="tanh", help="hidden activation (default: tanh)")
     p.add_argument("--epochs", type=int, default=50, help="epochs per model (default: 50)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -25,8 +31,8 @@ def _run_demo(args):
 def build_parser():
     """The argument parser of the ``sklearn-lra`` command."""
     parser = argparse.ArgumentParser(
-        prog="sklearn-lra",
-        description="Local Representation Alignment and other learning rules.")
+        prog="sklearn-lra", description="Local Representation Alignment and other learning rules."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     _add_demo_parser(subparsers)
     from .experiments.cli import add_reproduce_parser, run_reproduce

@@ -59,16 +59,24 @@ def run_demo(hidden_layer_sizes=(256, 256), activation="tanh", max_iter=50, seed
         One row per model: rule, init, accuracy, seconds, epochs.
     """
     data = _digits(seed)
-    params = dict(hidden_layer_sizes=hidden_layer_sizes, activation=activation,
-                  max_iter=max_iter, random_state=seed)
-    out(f"digits: {len(data[0])} training / {len(data[1])} test images, network "
-        f"64-{'-'.join(map(str, hidden_layer_sizes))}-10 ({activation}), {max_iter} epochs")
+    params = dict(
+        hidden_layer_sizes=hidden_layer_sizes,
+        activation=activation,
+        max_iter=max_iter,
+        random_state=seed,
+    )
+    out(
+        f"digits: {len(data[0])} training / {len(data[1])} test images, network "
+        f"64-{'-'.join(map(str, hidden_layer_sizes))}-10 ({activation}), {max_iter} epochs"
+    )
     rows = []
     for i, (rule, cls, init) in enumerate(MODELS, start=1):
         out(f"[{i}/{len(MODELS)}] training {rule} with init={init!r} ...")
         acc, seconds, epochs = _fit_one(cls, init, data, params)
-        out(f"[{i}/{len(MODELS)}] {rule:<3} init={init:<14} accuracy {acc:.3f}  "
-            f"({seconds:.2f} s, {epochs} epochs)")
+        out(
+            f"[{i}/{len(MODELS)}] {rule:<3} init={init:<14} accuracy {acc:.3f}  "
+            f"({seconds:.2f} s, {epochs} epochs)"
+        )
         rows.append(dict(rule=rule, init=init, accuracy=acc, seconds=seconds, epochs=epochs))
     out("")
     for line in format_table(rows):
@@ -78,9 +86,13 @@ def run_demo(hidden_layer_sizes=(256, 256), activation="tanh", max_iter=50, seed
 
 def format_table(rows):
     """The demo's result table as Markdown lines."""
-    lines = ["| rule | init | test accuracy | fit time (s) | epochs |",
-             "|------|------|---------------|--------------|--------|"]
+    lines = [
+        "| rule | init | test accuracy | fit time (s) | epochs |",
+        "|------|------|---------------|--------------|--------|",
+    ]
     for r in rows:
-        lines.append(f"| {r['rule']} | {r['init']} | {r['accuracy']:.3f} | "
-                     f"{r['seconds']:.2f} | {r['epochs']} |")
+        lines.append(
+            f"| {r['rule']} | {r['init']} | {r['accuracy']:.3f} | "
+            f"{r['seconds']:.2f} | {r['epochs']} |"
+        )
     return lines

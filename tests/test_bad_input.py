@@ -80,10 +80,17 @@ def test_partial_fit_with_early_stopping(cls):
 @pytest.mark.parametrize("cls", ALL)
 @pytest.mark.parametrize(
     "params",
-    [{"hidden_layer_sizes": (4, 0)}, {"hidden_layer_sizes": (4, -2)},
-     {"hidden_layer_sizes": (4.5,)}, {"activation": "swish"}, {"init": "ones"},
-     {"learning_rate_init": 0.0}, {"batch_size": 0}, {"max_iter": -1},
-     {"validation_fraction": 1.0}],
+    [
+        {"hidden_layer_sizes": (4, 0)},
+        {"hidden_layer_sizes": (4, -2)},
+        {"hidden_layer_sizes": (4.5,)},
+        {"activation": "swish"},
+        {"init": "ones"},
+        {"learning_rate_init": 0.0},
+        {"batch_size": 0},
+        {"max_iter": -1},
+        {"validation_fraction": 1.0},
+    ],
 )
 def test_invalid_parameters_are_named(cls, params):
     """Invalid hyperparameters raise an error that names the parameter."""

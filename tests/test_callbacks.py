@@ -87,8 +87,9 @@ def test_progress_bar_runs_inside_grid_search(capsys):
     """ProgressBar works on the estimator and inside a grid search."""
     est = fast_estimator(CLASSIFIERS[0], max_iter=3).set_callbacks(ProgressBar())
     est.fit(X, y)
-    search = GridSearchCV(fast_estimator(CLASSIFIERS[0], max_iter=3), {"alpha": [0.0, 0.1]},
-                          cv=2).set_callbacks(ProgressBar(max_propagation_depth=None))
+    search = GridSearchCV(
+        fast_estimator(CLASSIFIERS[0], max_iter=3), {"alpha": [0.0, 0.1]}, cv=2
+    ).set_callbacks(ProgressBar(max_propagation_depth=None))
     search.fit(X, y)
     assert hasattr(search, "best_estimator_")
     assert np.isfinite(est.loss_curve_).all()
@@ -96,13 +97,13 @@ def test_progress_bar_runs_inside_grid_search(capsys):
 
 def test_verbose_prints_one_line_per_epoch(capsys):
     """verbose prints loss, validation score and time once per epoch."""
-    est = fast_estimator(CLASSIFIERS[0], max_iter=4, tol=0.0, verbose=True,
-                         early_stopping=True, n_iter_no_change=100)
+    est = fast_estimator(
+        CLASSIFIERS[0], max_iter=4, tol=0.0, verbose=True, early_stopping=True, n_iter_no_change=100
+    )
     est.fit(X, y)
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Iteration")]
     assert len(lines) == 4
-    assert all("loss = " in ln and "validation score = " in ln and "time = " in ln
-               for ln in lines)
+    assert all("loss = " in ln and "validation score = " in ln and "time = " in ln for ln in lines)
 
 
 def test_scoring_monitor_with_early_stopping():

@@ -11,9 +11,13 @@ def test_demo_prints_a_progress_line_per_model_and_a_table():
     lines = []
     rows = run_demo(hidden_layer_sizes=(32,), max_iter=30, out=lines.append)
     assert [(r["rule"], r["init"]) for r in rows] == [
-        ("LRA", "normal"), ("BP", "normal"), ("LRA", "zeros"), ("BP", "zeros")]
+        ("LRA", "normal"),
+        ("BP", "normal"),
+        ("LRA", "zeros"),
+        ("BP", "zeros"),
+    ]
     assert sum("] training " in line for line in lines) == 4
-    assert lines[-len(rows) - 2:] == format_table(rows)
+    assert lines[-len(rows) - 2 :] == format_table(rows)
     by = {(r["rule"], r["init"]): r["accuracy"] for r in rows}
     assert by[("LRA", "zeros")] > 0.8 > 0.2 > by[("BP", "zeros")]
 

@@ -55,8 +55,7 @@ def write_dataset(directory, arrays, *, compress=True):
 def checksums(arrays):
     """The checksum table entry of the tiny files: MD5 of their IDX bytes."""
     return {
-        basename: hashlib.md5(to_idx_bytes(array)).hexdigest()
-        for basename, array in arrays.items()
+        basename: hashlib.md5(to_idx_bytes(array)).hexdigest() for basename, array in arrays.items()
     }
 
 
@@ -100,9 +99,7 @@ def env(tmp_path, monkeypatch, arrays):
 
 
 @pytest.mark.parametrize("compress", [False, True])
-@pytest.mark.parametrize(
-    "dtype", [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64]
-)
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.int32, np.float32, np.float64])
 def test_idx_round_trip(tmp_path, dtype, compress):
     array = (np.arange(2 * 3 * 4) - 7).reshape(2, 3, 4).astype(dtype)
     path = tmp_path / ("a.idx.gz" if compress else "a.idx")
@@ -316,9 +313,7 @@ def test_not_found_message(env, monkeypatch):
     spec = dataclasses.replace(_mnist._FASHION_MNIST, system_dirs=("/no/such/dir",))
     monkeypatch.setattr(_mnist, "_FASHION_MNIST", spec)
     with pytest.raises(FileNotFoundError) as excinfo:
-        fetch_fashion_mnist(
-            data_home=env / "home", subset="test", download_if_missing=False
-        )
+        fetch_fashion_mnist(data_home=env / "home", subset="test", download_if_missing=False)
     message = str(excinfo.value)
     assert "Fashion-MNIST data not found" in message
     assert "t10k-images-idx3-ubyte[.gz]" in message
@@ -425,9 +420,7 @@ def test_download(env, arrays, monkeypatch, name):
     monkeypatch.setattr(_mnist, "_urlopen", server)
 
     bunch = FETCHERS[name](data_home=env / "home", subset="all")
-    np.testing.assert_array_equal(
-        bunch.images[:N_TRAIN], arrays[BASENAMES["train-images"]]
-    )
+    np.testing.assert_array_equal(bunch.images[:N_TRAIN], arrays[BASENAMES["train-images"]])
     assert sorted(server.requests) == sorted(server.files)
     cached = sorted(p.name for p in (env / "home" / name).iterdir())
     assert cached == sorted(basename + ".gz" for basename in BASENAMES.values())

@@ -145,7 +145,6 @@ def test_configuration_shared_by_two_studies_is_trained_once():
     assert len(unique_configs(runs)) == 2
 
 
-
 def test_a_new_rule_revision_gives_new_keys_to_that_rule_only(monkeypatch):
     """Bumping a rule's code revision retrains its configurations, not the others'."""
     before = {run.labels["rule"]: run.key for run in expand_profile(tiny_profile())}
@@ -153,6 +152,7 @@ def test_a_new_rule_revision_gives_new_keys_to_that_rule_only(monkeypatch):
     after = {run.labels["rule"]: run.key for run in expand_profile(tiny_profile())}
     assert after["bp"] != before["bp"]
     assert after["lra"] == before["lra"]
+
 
 def test_restrict_filters_studies_rules_and_data_and_overrides_budget():
     """Filters keep only what is asked; epochs and seeds are replaced."""

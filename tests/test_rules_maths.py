@@ -7,9 +7,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lra import BPClassifier, BPRegressor, LRAClassifier
 from sklearn_lra._activations import ACTIVATIONS
-from sklearn_lra.rules.bp import BackPropagationRule
 from sklearn_lra._network import Workspace
 from sklearn_lra.rules._rule import layer_directions
+from sklearn_lra.rules.bp import BackPropagationRule
 from sklearn_lra.rules.lra import LocalRepresentationAlignmentRule, center_update
 
 from ._rules import one_hot, random_network, rule_directions
@@ -303,7 +303,7 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
     ],
 )
 def test_lra_auto_resolves_per_activation_and_equals_the_explicit_value(param, activation, value):
-    """window, update_cap and centering 'auto' resolve per activation and train as the explicit value."""
+    """'auto' window, update_cap and centering resolve per activation, as the explicit value."""
     X, y = _data(9, n=12)
     y = y.argmax(axis=1)
     params = dict(hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0)

@@ -17,8 +17,9 @@ ALL = CLASSIFIERS + REGRESSORS
 
 def _data(cls, n=60, seed=0, noise=0.1):
     if cls in CLASSIFIERS:
-        X, y = make_classification(n, 6, n_informative=4, n_classes=3, random_state=seed,
-                                   flip_y=noise)
+        X, y = make_classification(
+            n, 6, n_informative=4, n_classes=3, random_state=seed, flip_y=noise
+        )
     else:
         X, y = make_regression(n, 6, noise=100 * noise, random_state=seed)
         y = y / y.std()
@@ -32,8 +33,9 @@ def _partial_fit(est, X, y):
 
 
 def _same_weights(a, b):
-    return all(np.array_equal(u, v) for u, v in zip(a.coefs_ + a.intercepts_,
-                                                     b.coefs_ + b.intercepts_))
+    return all(
+        np.array_equal(u, v) for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +90,7 @@ def test_same_random_state_gives_identical_models(cls):
 def test_early_stopping_restores_best_weights(cls):
     """With early stopping the final weights are those of the best validation epoch."""
     X, y = _data(cls, n=200, noise=0.5)  # noisy enough to overfit
-    params = dict(early_stopping=True, learning_rate_init=0.05, validation_fraction=0.2,
-                  tol=0.0)
+    params = dict(early_stopping=True, learning_rate_init=0.05, validation_fraction=0.2, tol=0.0)
     est = fast_estimator(cls, max_iter=300, n_iter_no_change=3, **params).fit(X, y)
     scores = est.validation_scores_
     best_epoch = int(np.argmax(scores))
@@ -165,14 +166,20 @@ def test_multi_output_regression(cls):
 
 
 @pytest.mark.parametrize("cls", ALL)
-@pytest.mark.parametrize("solver,schedule", [("adam", "constant"), ("sgd", "invscaling"),
-                                             ("sgd", "adaptive")])
+@pytest.mark.parametrize(
+    "solver,schedule", [("adam", "constant"), ("sgd", "invscaling"), ("sgd", "adaptive")]
+)
 def test_solvers_and_schedules_train(cls, solver, schedule):
     """Every optimizer and schedule lowers the training loss."""
     X, y = _data(cls)
-    est = fast_estimator(cls, solver=solver, learning_rate=schedule, max_iter=20,
-                         learning_rate_init=0.01 if solver == "adam" else 0.05,
-                         init="normal")
+    est = fast_estimator(
+        cls,
+        solver=solver,
+        learning_rate=schedule,
+        max_iter=20,
+        learning_rate_init=0.01 if solver == "adam" else 0.05,
+        init="normal",
+    )
     est.fit(X, y)
     assert est.loss_curve_[-1] < est.loss_curve_[0]
 
@@ -180,7 +187,8 @@ def test_solvers_and_schedules_train(cls, solver, schedule):
 def test_adaptive_schedule_divides_the_rate():
     """'adaptive' divides the learning rate by 5 when the loss stops improving."""
     X, y = _data(CLASSIFIERS[0])
-    est = fast_estimator(CLASSIFIERS[0], learning_rate="adaptive", tol=10.0,
-                         n_iter_no_change=1, max_iter=6)
+    est = fast_estimator(
+        CLASSIFIERS[0], learning_rate="adaptive", tol=10.0, n_iter_no_change=1, max_iter=6
+    )
     est.fit(X, y)
     assert est._learning_rate < est.learning_rate_init
