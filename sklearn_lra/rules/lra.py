@@ -35,8 +35,9 @@ OTHER_WINDOW = 0.25
 
 #: ``c1`` when ``update_cap='auto'``, where the ``update_cap`` ablation (10,000
 #: rows) and the official training sets agree on a looser cap than
-#: ``OTHER_UPDATE_CAP``; softplus networks from zeros swing with one, and
-#: ReLU-6 networks from zeros lose their margin under 3% on MNIST.
+#: ``OTHER_UPDATE_CAP``. On the official MNIST split a looser cap costs ReLU-6
+#: networks from zeros their margin under 3% and leaves centred softplus
+#: networks level (``doc/reconstruction.rst``).
 AUTO_UPDATE_CAPS = {"tanh": 3.0}
 
 #: ``update_cap='auto'`` for every other activation.
@@ -253,18 +254,19 @@ def resolve_auto(value, activation, per_activation, other):
 
     Parameters
     ----------
-    value : float, 'auto' or None
-        The estimator's value of the parameter (``window``, ``update_cap``).
+    value : float, bool, 'auto' or None
+        The estimator's value of the parameter (``window``, ``update_cap``,
+        ``centering``).
     activation : str
         The estimator's ``activation``.
-    per_activation : dict of str to float
+    per_activation : dict of str to float or bool
         The ``'auto'`` values that differ from ``other``.
-    other : float
+    other : float or bool
         The ``'auto'`` value for every other activation.
 
     Returns
     -------
-    value : float or None
+    value : float, bool or None
     """
     if value == "auto":
         return per_activation.get(activation, other)
