@@ -9,7 +9,6 @@ hyperparameters and implements :meth:`BaseNetwork._make_rule`.
 
 import copy
 import os
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -18,9 +17,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.callback import CallbackSupportMixin
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
+    column_or_1d,
     validate_data,
 )
 
@@ -32,6 +33,7 @@ from ._network import Network
 from ._params import build_parameters
 from ._training import TrainingState
 from ._version import __version__
+from ._warnings import warn
 
 _SCHEDULES = ("constant", "invscaling", "adaptive")
 # Attributes scikit-learn's callback machinery sets during a fit and removes after it.
@@ -46,6 +48,20 @@ def _physical_memory():
         return None
 
 
+def _classifier_targets(y):
+    """A classifier's ``y``: 1-d labels or a multilabel indicator matrix; else a clear error."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    if y.ndim == 2 and type_of_target(y) != "multilabel-indicator":
+        raise ValueError(
+            f"y of shape {y.shape} is {type_of_target(y)!r}: the classifiers take one "
+            "label per sample, or a multilabel indicator matrix of 0s and 1s. Wrap the "
+            "classifier in sklearn.multioutput.MultiOutputClassifier for several "
+            "multiclass targets."
+        )
+    return y
+
+
 class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared engine of every estimator of the package; not for direct use."""
 
@@ -54,16 +70,18 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     #: runner's cache then trains that rule's configurations again.
     _rule_revision = 0
 
+    # MLPClassifier's defaults for every parameter the two share: the
+    # estimators are drop-in replacements; a rule overrides what it needs.
     _own_defaults = {
         "hidden_layer_sizes": (100,),
-        "activation": "tanh",
+        "activation": "relu",
         "init": "glorot_uniform",
         "init_scale": None,
-        "solver": "sgd",
-        "alpha": 0.0,
+        "solver": "adam",
+        "alpha": 1e-4,
         "batch_size": "auto",
         "learning_rate": "constant",
-        "learning_rate_init": 0.01,
+        "learning_rate_init": 1e-3,
         "power_t": 0.5,
         "max_iter": 200,
         "shuffle": True,
@@ -194,8 +212,9 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         cw = self._class_weights(y, incremental)
         if cw is not None:
             sw = cw.astype(X.dtype) if sw is None else sw * cw.astype(X.dtype)
-        if sw is not None and sw.max() > 0:
-            sw = sw / sw.max()  # only ratios matter; this keeps sums finite
+        if sw is not None and sw.max() > 0 and not np.isfinite(sw.sum()):
+            # The gradients use ratios only; the L2 term uses sums, kept finite.
+            sw = sw / sw.max()
         return sw
 
     def _validate_input(self, X, y, reset, incremental):
@@ -211,9 +230,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             reset=reset,
             accept_sparse=["csr", "csc"],
             dtype=dtype,
-            multi_output=not is_classifier(self),
+            multi_output=True,
             y_numeric=not is_classifier(self),
         )
+        if is_classifier(self):
+            y = _classifier_targets(y)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # minibatches slice rows, which CSR does cheaply
         return X, y
@@ -245,14 +266,13 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     def _check_rule_activation(self, rule):
         """Warn when a derivative-based rule meets an activation with no gradient."""
         if rule.needs_derivative and not ACTIVATIONS[self.activation].has_gradient:
-            warnings.warn(
+            warn(
                 f"{type(self).__name__} uses the derivative of the activation to send "
                 f"its learning signal to the hidden layers, and "
                 f"activation={self.activation!r} has a zero derivative almost "
                 "everywhere: only the output layer will learn. Use LRAClassifier / "
                 "LRARegressor, or a differentiable activation.",
                 UserWarning,
-                stacklevel=4,
             )
 
     # ------------------------------------------------------------ state
@@ -334,6 +354,8 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         """Publish the trained parameters as fitted attributes."""
         for name, value in self._fitted_attributes(state).items():
             setattr(self, name, value)
+        # MLPClassifier's loss_: the task loss (with the L2 term) of the last epoch.
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         self._optimizers = state.optimizers
 
     # ---------------------------------------------------------- predict
@@ -377,11 +399,10 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     def __setstate__(self, state):
         saved = state.get("_sklearn_lra_version", __version__)
         if saved != __version__:
-            warnings.warn(
+            warn(
                 f"Trying to unpickle {type(self).__name__} from sklearn-lra {saved} "
                 f"with version {__version__}. This might lead to breaking code or "
                 "invalid results. Use at your own risk.",
                 UserWarning,
-                stacklevel=2,
             )
         super().__setstate__(state)

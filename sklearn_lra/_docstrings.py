@@ -6,31 +6,32 @@ replaces them, so a shared parameter is documented once.
 """
 
 import inspect
+import re
 
 SHARED_PARAMETERS = """\
 hidden_layer_sizes : int or tuple of int, default=(100,)
         Width of each hidden layer; its length is the number of hidden layers.
-    activation : str, default='tanh'
+    activation : str, default={default:activation}
         Hidden nonlinearity ``phi``: one of 'identity', 'logistic', 'tanh',
         'relu', 'relu6', 'softplus', 'sign', 'hardtanh', 'leaky_relu', 'lwta'.
         ``'lwta'`` is local winner-take-all over blocks of 4 consecutive units;
         ``'sign'`` has a zero derivative.
-    init : str, default={init_default}
+    init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
         'he_normal', 'he_uniform'. Biases start at zero.
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
-    solver : {'sgd', 'adam'}, default='sgd'
+    solver : {'sgd', 'adam'}, default={default:solver}
         Optimizer applied to the rule's descent directions.
-    alpha : float, default=0.0
+    alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
     batch_size : int or 'auto', default='auto'
         Minibatch size ``B``; ``'auto'`` is ``min(200, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Step-size schedule, as in :class:`~sklearn.neural_network.MLPClassifier`.
-    learning_rate_init : float, default=0.01
+    learning_rate_init : float, default={default:learning_rate_init}
         Initial step size.
     power_t : float, default=0.5
         Exponent of the ``'invscaling'`` schedule.
@@ -46,7 +47,7 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         Print one line per epoch.
     warm_start : bool, default=False
         Continue from the current weights when ``fit`` is called again.
-    momentum : float, default=0.9
+    momentum : float, default={default:momentum}
         Momentum of ``'sgd'``.
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum with ``'sgd'``.
@@ -65,6 +66,8 @@ coefs_ : list of ndarray
         ``coefs_[l - 1]`` is ``W_l`` of shape ``(n_{l-1}, n_l)``.
     intercepts_ : list of ndarray
         ``intercepts_[l - 1]`` is ``b_l``.
+    loss_ : float
+        Training loss (task loss plus L2 term) of the last epoch.
     loss_curve_ : list of float
         Training loss (task loss plus L2 term) after each epoch.
     best_loss_ : float or None
@@ -84,7 +87,8 @@ coefs_ : list of ndarray
     n_outputs_ : int
         Number of outputs.
     out_activation_ : str
-        ``'softmax'`` for classifiers, ``'identity'`` for regressors.
+        ``'softmax'`` for classifiers (``'logistic'`` for multilabel
+        targets), ``'identity'`` for regressors.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -98,7 +102,7 @@ class_weight : dict, 'balanced' or None, default=None
 
 CLASSIFIER_ATTRIBUTES = """\
 classes_ : ndarray of shape (n_classes,)
-        Class labels."""
+        Class labels (the label indices for multilabel targets)."""
 
 
 def fill_doc(cls):
@@ -106,8 +110,11 @@ def fill_doc(cls):
 
     Classifiers also get ``class_weight`` after the shared parameters.
     """
-    init_default = inspect.signature(cls.__init__).parameters["init"].default
-    parameters = SHARED_PARAMETERS.replace("{init_default}", repr(init_default))
+    signature = inspect.signature(cls.__init__).parameters
+    # A rule may override a shared default: the text shows the class's own value.
+    parameters = re.sub(
+        r"\{default:(\w+)\}", lambda m: repr(signature[m.group(1)].default), SHARED_PARAMETERS
+    )
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__

@@ -73,8 +73,10 @@ class TrainingState:
 
     def step(self, ws, learning_rate, alpha):
         """Add the L2 term to the directions and move every parameter group."""
-        if alpha:
-            self._add_weight_decay(ws, float(alpha) / ws.z[1].shape[0])
+        if alpha and ws.weight_sum > 0:
+            # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
+            # weight, so that a weight of 2 acts as a duplicated row.
+            self._add_weight_decay(ws, float(alpha) / ws.weight_sum)
         directions = [ws.directions] + [self.extra_grads[k] for k in self.extra_grads]
         for opt, (params, rate), dirs in zip(self.optimizers, self.groups, directions):
             opt.step(params, dirs, learning_rate * rate)
@@ -120,11 +122,15 @@ def _gather(X, Y, sw, idx, ws):
 
 
 def _set_weights(ws, sw_batch, column):
-    """Store the minibatch weights in ``column`` as a column normalised to mean one."""
+    """Store the minibatch weights in ``column`` as a column normalised to mean one.
+
+    ``ws.weight_sum`` keeps their total (the number of rows without weights).
+    """
     if sw_batch is None:
         ws.sample_weight = None
+        ws.weight_sum = len(column)
         return
-    total = float(sw_batch.sum())
+    total = ws.weight_sum = float(sw_batch.sum())
     scale = len(sw_batch) / total if total > 0 else 0.0
     np.multiply(sw_batch, scale, out=column[:, 0])
     ws.sample_weight = column

@@ -313,6 +313,10 @@ class _LRA(BaseNetwork):
         "adaptive_scale": True,
         "centering": "auto",
         "init": "zeros",
+        "activation": "tanh",
+        "solver": "sgd",
+        "alpha": 0.0,
+        "learning_rate_init": 0.01,
     }
 
     @property
