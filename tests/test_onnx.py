@@ -309,3 +309,25 @@ def test_zipmap_on_double_input_is_refused_clearly():
     est = _fit(LRAClassifier, "tanh", X, y, y_reg)
     with pytest.raises(RuntimeError, match="zipmap': False"):
         _run(est, X)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"zipmap": "columns"}, {"zipmap": False, "output_class_labels": True}, {"nocl": True}],
+    ids=["zipmap-columns", "output_class_labels", "nocl"],
+)
+def test_skl2onnx_classifier_options(options):
+    """skl2onnx's options for MLPClassifier work the same for the package's classifiers."""
+    X, y, y_reg = _data(np.float32)
+    names = np.array(["ant", "bee", "cat"])[y]
+    est = _fit(LRAClassifier, "relu", X, names, y_reg)
+    outputs = _run(est, X, options={**options, "zipmap": options.get("zipmap", False)})
+    labels, proba = outputs[0], outputs[1:]
+    proba = np.column_stack(proba) if len(proba) == 3 else proba[0]
+    _close(proba, est.predict_proba(X))
+    if options.get("nocl"):
+        _labels_equal(est.classes_[labels], est.predict(X), est.predict_proba(X))
+    else:
+        _labels_equal(labels, est.predict(X), est.predict_proba(X))
+    if options.get("output_class_labels"):
+        np.testing.assert_array_equal(outputs[2], est.classes_)

@@ -71,9 +71,10 @@ def classifier_shape_calculator(operator):
     n = operator.inputs[0].get_first_dimension()
     classes = _label_classes(operator.scope_inst, model)
     label_type = Int64TensorType if classes.dtype == np.int64 else StringTensorType
-    multilabel = _task(model) == "multilabel"
-    operator.outputs[0].type = label_type([n, len(classes)] if multilabel else [n])
-    operator.outputs[1].type = _output_tensor_type(operator)([n, len(classes)])
+    task = _task(model)
+    n_columns = 2 if task == "binary" else model.coefs_[-1].shape[1]
+    operator.outputs[0].type = label_type([n, n_columns] if task == "multilabel" else [n])
+    operator.outputs[1].type = _output_tensor_type(operator)([n, n_columns])
 
 
 def regressor_shape_calculator(operator):
