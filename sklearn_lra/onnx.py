@@ -22,7 +22,7 @@ Notes
 -----
 Classifiers output the labels and the probabilities; the probabilities pass
 through ONNX's ZipMap (a list of dicts) unless the conversion is given
-``options={"zipmap": False}``, which a double input requires. The network
+``options={"zipmap": False}`` (or ``"columns"``), which a double input requires. The network
 computes in the dtype of its fitted weights, as ``predict`` does; the
 outputs are double for a double input and float otherwise. Every hidden
 activation is converted, and multilabel classifiers (logistic outputs)

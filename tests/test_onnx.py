@@ -309,6 +309,9 @@ def test_zipmap_on_double_input_is_refused_clearly():
     est = _fit(LRAClassifier, "tanh", X, y, y_reg)
     with pytest.raises(RuntimeError, match="zipmap': False"):
         _run(est, X)
+    # One double output per class instead works, as for scikit-learn's classifiers.
+    label, *columns = _run(est, X, options={"zipmap": "columns"})
+    _close(np.column_stack(columns), est.predict_proba(X))
 
 
 @pytest.mark.parametrize(

@@ -103,11 +103,11 @@ def _output_proto(operator):
 def _check_zipmap(scope, operator):
     """Refuse ZipMap on double probabilities, which the ZipMap operator cannot take."""
     options = scope.get_options(operator.raw_operator, dict(zipmap=True))
-    if options["zipmap"] is not False and _output_tensor_type(operator) is DoubleTensorType:
+    if options["zipmap"] is True and _output_tensor_type(operator) is DoubleTensorType:
         raise RuntimeError(
             "ONNX's ZipMap takes float probabilities only, and this classifier's input is "
             "double. Convert with options={'zipmap': False} (probabilities as a double "
-            "tensor), or with a float32 sample input."
+            "tensor) or {'zipmap': 'columns'}, or with a float32 sample input."
         )
 
 
