@@ -22,12 +22,12 @@ Notes
 -----
 Classifiers output the labels and the probabilities; the probabilities pass
 through ONNX's ZipMap (a list of dicts) unless the conversion is given
-``options={"zipmap": False}`` (or ``"columns"``), which a double input requires. The network
-computes in the dtype of its fitted weights, as ``predict`` does; the
-outputs are double for a double input and float otherwise. Every hidden
-activation is converted, and multilabel classifiers (logistic outputs)
-output a 0/1 label matrix. Rows whose outputs overflow, which ``predict``
-refuses with an error, come out as inf or nan.
+``options={"zipmap": False}`` (or ``"columns"``), which a double input
+requires. The network computes in the dtype of its fitted weights, as
+``predict`` does; the outputs are double for a double input and float
+otherwise. Every hidden activation is converted, and multilabel classifiers
+(logistic outputs) output a 0/1 label matrix. Rows whose outputs overflow,
+which ``predict`` refuses with an error, come out as inf or nan.
 
 .. _skl2onnx: https://onnx.ai/sklearn-onnx/
 """
