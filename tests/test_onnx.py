@@ -14,7 +14,7 @@ later layer carries it through with a gain of order one: at most some
 ``3 * (8 + 4) = 36`` ulps of the outputs' scale. The tests allow 100 ulps
 (``eps`` of the dtype of the outputs), well above that bound and far below any
 real error (a wrong activation or a missing bias moves outputs by 1e-3 or more);
-the largest difference measured is 3 ulps.
+the largest difference measured over this module's fits is 1.9 ulps.
 """
 
 import warnings
