@@ -30,6 +30,7 @@ from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._initializers import INIT_SCHEMES, init_matrix
 from ._network import Network
+from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
 from ._training import TrainingState
 from ._version import __version__
@@ -391,9 +392,14 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         return tags
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: object.__getstate__ returns the instance's own __dict__.
+        state = dict(super().__getstate__())
         if hasattr(self, "coefs_"):
             state["_sklearn_lra_version"] = __version__
+        if state.get("_optimizers") is not None:
+            # Plain data rather than optimizer objects, so that skops.io trusts
+            # everything but the estimator's own class.
+            state["_optimizers"] = [optimizer_to_state(opt) for opt in state["_optimizers"]]
         return state
 
     def __setstate__(self, state):
@@ -405,4 +411,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
                 "invalid results. Use at your own risk.",
                 UserWarning,
             )
+        optimizers = state.get("_optimizers")
+        if optimizers and isinstance(optimizers[0], dict):
+            state = {**state, "_optimizers": [optimizer_from_state(o) for o in optimizers]}
         super().__setstate__(state)
