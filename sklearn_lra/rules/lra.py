@@ -19,6 +19,7 @@ from .._docstrings import estimator_doc, fill_doc
 from .._losses import LOCAL_ERRORS
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, draw_feedback
+from ._presets import PRESETS, RECONSTRUCTED, SOURCES, preset_params
 from ._rule import (
     LearningRule,
     cap_norm,
@@ -426,6 +427,57 @@ class _LRA(BaseNetwork):
     def _make_rule(self):
         return LocalRepresentationAlignmentRule(self)
 
+    @classmethod
+    def from_paper(cls, name, **overrides):
+        """An estimator set up as a published form of LRA.
+
+        The preset is only parameter values: the result is an ordinary
+        estimator whose ``get_params`` shows every one of them, so it clones,
+        grid searches and pickles as any other. Each preset sets every
+        parameter the rule depends on, so the package's defaults never
+        change it.
+
+        Parameters
+        ----------
+        name : {'lra_e_2019', 'lra_fdbk_2018'}
+            ``'lra_e_2019'``: LRA-E (Ororbia and Mali, AAAI 2019) as the
+            authors' code sets it: ``form='lra_e'``, ``beta=0.1``, ``E`` of
+            standard deviation 1 learned at ``gamma=1``, weights
+            ``N(0, 0.1^2)``, no biases (``use_bias=False``), plain SGD at
+            0.01 with minibatches of 50 for 100 epochs, the post-activation
+            miss with the squared loss, no caps, three hidden layers of 256
+            tanh units.
+            ``'lra_fdbk_2018'``: LRA-fdbk of the 2018 paper as far as it is
+            known: fixed ``E`` of standard deviation 1, the Cauchy local
+            loss, ``update_cap=1`` (``c1``), ``beta=0.1``, all-zero initial
+            weights. Reconstructed (no source states them): the
+            post-activation miss, no displacement cap, biases, and the
+            architecture and optimizer of the 2019 code.
+        **overrides
+            Parameters that replace the preset's, e.g. ``max_iter=20`` or
+            ``hidden_layer_sizes=(256,) * 5``.
+
+        Returns
+        -------
+        estimator : LRAClassifier or LRARegressor
+            A new, unfitted estimator.
+
+        Examples
+        --------
+        >>> from sklearn_lra import LRAClassifier
+        >>> est = LRAClassifier.from_paper("lra_e_2019", max_iter=5)
+        >>> est.get_params()["beta"], est.get_params()["use_bias"]
+        (0.1, False)
+        """
+        return cls(**preset_params(name, overrides, cls._parameter_constraints))
+
+    #: The presets of :meth:`from_paper`: ``{name: parameters}``.
+    presets = PRESETS
+
+    #: Where each preset's values come from, and which of them are reconstructed.
+    preset_sources = SOURCES
+    preset_reconstructed = RECONSTRUCTED
+
     def _continued_state(self, dtype, keep_optimizer):
         """The base class's, with the biases zeroed when ``use_bias`` is False."""
         state = super()._continued_state(dtype, keep_optimizer)
@@ -502,6 +554,10 @@ default='pre_window'
         units and not otherwise (the ablation behind it is in
         ``doc/reconstruction.rst``). The first layer's inputs, the data, are
         left as they are.
+    use_bias : bool, default=True
+        Whether the layers have biases. False keeps every ``b_l`` at zero (the
+        authors' code of LRA-E has none): their directions are zero, and a
+        continued fit zeroes biases it inherits.
     """
 
 _LRA_ATTRIBUTES = """feedback_matrices_ : list of ndarray
