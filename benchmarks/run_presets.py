@@ -5,7 +5,8 @@ Trains, on the same data, network and number of epochs:
 - ``LRAClassifier.from_paper("lra_e_2019")`` (LRA-E as the authors' code sets it),
 - ``LRAClassifier.from_paper("lra_fdbk_2018")`` (LRA-fdbk of 2018, partly reconstructed),
 - ``LRAClassifier()`` with the package's defaults (only the network, minibatch
-  size and epochs set to the presets'),
+  size and epochs set to the presets'), and again with the presets' optimizer
+  (plain SGD at 0.01, no momentum),
 - ``BPClassifier()`` likewise, as the reference,
 
 and writes the test error of each (mean and standard deviation over seeds) as
@@ -51,12 +52,16 @@ def load(dataset, n_train, seed):
 
 
 def estimators(epochs, seed):
-    """The four estimators compared, by label."""
+    """The estimators compared, by label."""
     fixed = {"max_iter": epochs, "n_iter_no_change": np.inf, "random_state": seed}
     return {
         "LRA-E 2019 preset": LRAClassifier.from_paper("lra_e_2019", **fixed),
         "LRA-fdbk 2018 preset": LRAClassifier.from_paper("lra_fdbk_2018", **fixed),
         "LRA, package defaults": LRAClassifier(**ARCHITECTURE, **fixed),
+        # The package's rule with the presets' optimizer: separates the two.
+        "LRA, presets' optimizer": LRAClassifier(
+            **ARCHITECTURE, solver="sgd", learning_rate_init=0.01, momentum=0.0, **fixed
+        ),
         "BP, package defaults": BPClassifier(**ARCHITECTURE, **fixed),
     }
 

@@ -490,11 +490,14 @@ class _LRA(BaseNetwork):
 _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         How the error of layer ``l`` displaces layer ``l - 1``. ``'fdbk'``
         (LRA-fdbk): through a feedback matrix, ``d = e_l E_l``. ``'diff'``
-        (LRA-diff): through the exact local gradient, ``d = (e'_l W_l^T) *
-        phi'(h_{l-1})``. ``'lra_e'`` (LRA-E, 2019): as ``'fdbk'`` with the
-        2019 defaults: learned ``E`` (``gamma=1``).
+        (LRA-diff): the exact gradient of layer ``l``'s local loss with
+        respect to ``h_{l-1}``, ``d = (g_l W_l^T) * phi'(h_{l-1})``, where
+        ``g_l`` is ``e_l`` for the output layer and the pre-activation misses
+        and ``e_l * phi'(h_l)`` for the post-activation misses. ``'lra_e'``
+        (LRA-E, 2019): as ``'fdbk'`` with learned ``E`` (``gamma=1``); for
+        every setting of the 2019 code use :meth:`from_paper`.
     beta : float, default=0.5
-        ``beta``, the step that moves a representation towards its target:
+        ``beta > 0``, the step that moves a representation towards its target:
         ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``.
     n_target_steps : int, default=1
         ``K``, the number of times a target is refined by recomputing the
@@ -521,6 +524,7 @@ default='pre_window'
     gamma : float or None, default=None
         ``gamma``: ``E_l`` learns with direction ``dW_l^T`` at ``gamma`` times
         the learning rate; 0 keeps it fixed. None means 0 for fdbk, 1 for lra_e.
+        ``form='diff'`` has no ``E``: a positive ``gamma`` is refused.
     update_cap : float, 'auto' or None, default='auto'
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``
         (times ``s_l`` with ``adaptive_scale``). ``'auto'`` is 3 for tanh and
@@ -571,7 +575,9 @@ _LRA_NOTES = """
     Output error ``e_L = z_L - Y``; then for ``l = L .. 2``::
 
         d_{l-1}    = e_l E_l                                   (fdbk, lra_e)
-                   = (e'_l W_l^T) * phi'(h_{l-1})              (diff)
+                   = (g_l W_l^T) * phi'(h_{l-1})               (diff)
+        g_l        = e_l                                       (l = L; 'pre', 'pre_window')
+                   = e_l * phi'(h_l)                           ('post', 'post_derivative')
         hbar_{l-1} = h_{l-1} - beta * cap(d_{l-1}, c2)
         e_{l-1}    = loss'(h_{l-1} - hbar_{l-1})               ('pre', 'pre_window')
                    = loss'(z_{l-1} - phi(hbar_{l-1}))          ('post', 'post_derivative')
@@ -587,9 +593,18 @@ _LRA_NOTES = """
     ``l >= 2``) and ``db_l`` becomes ``mean(e'_l) - zbar_{l-1} dW_l``; a
     learned ``E_l`` moves along ``gamma * dW_l^T``.
 
+    The ``diff`` displacement is the gradient of layer ``l``'s local loss
+    ``sum rho(miss)`` (the cross-entropy at the output) with respect to
+    ``h_{l-1}``, the target held fixed; with ``K > 1`` each refinement takes
+    it at the moved representation.
+
     Because the error reaches hidden layers through ``E`` rather than
     ``W^T``, training starts from an all-zero initialisation: the first
     layer sees ``z_0 = X != 0`` and moves first, the layers above follow.
+    ``init='auto'`` (the default) therefore starts the ``fdbk`` and
+    ``lra_e`` forms from zeros, and ``diff`` (and ``'post_derivative'``
+    with ReLU or ReLU-6 units, whose ``phi'(0) = 0``) from Glorot's uniform
+    weights; an explicit ``init='zeros'`` where it cannot train warns.
 
     The full text of the 2018 paper was not available; the details above
     marked as options (where the miss is measured, the feedback scale,
