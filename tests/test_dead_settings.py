@@ -81,30 +81,6 @@ def _fit(rule, activation, init, optimizer, digits):
     return est.score(X_test, y_test), named
 
 
-@pytest.mark.parametrize("init", ["zeros", "auto"])
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_every_setting_trains_or_says_why_not(rule, activation, init, digits):
-    """Above chance within 10 epochs with SGD or Adam, or a warning naming the cause."""
-    scores = []
-    for optimizer in OPTIMIZERS:
-        score, named = _fit(rule, activation, init, optimizer, digits)
-        if named:
-            return  # warned before training, with the cause
-        scores.append(score)
-        if score >= TRAINED:
-            return
-    pytest.fail(f"{rule} with {activation} from init={init!r} trained silently to {scores}")
-
-
-@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"sign"}))
-@pytest.mark.parametrize("rule", sorted(RULES))
-def test_auto_init_never_warns_for_differentiable_units(rule, activation, digits):
-    """``init='auto'`` picks an initialisation the rule trains from."""
-    _, named = _fit(rule, activation, "auto", OPTIMIZERS[0], digits)
-    assert not named
-
-
 @pytest.mark.parametrize(
     "rule, activation, cause",
     [
@@ -173,3 +149,30 @@ def test_gamma_is_refused_with_diff(gamma):
     X, y = np.random.RandomState(0).rand(10, 3), np.arange(10) % 2
     with pytest.raises(ValueError, match="gamma=.*form='diff'"):
         LRAClassifier(form="diff", gamma=gamma).fit(X, y)
+
+
+# The grid last: the targeted checks above fail first when something breaks.
+
+
+@pytest.mark.parametrize("init", ["zeros", "auto"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_every_setting_trains_or_says_why_not(rule, activation, init, digits):
+    """Above chance within 10 epochs with SGD or Adam, or a warning naming the cause."""
+    scores = []
+    for optimizer in OPTIMIZERS:
+        score, named = _fit(rule, activation, init, optimizer, digits)
+        if named:
+            return  # warned before training, with the cause
+        scores.append(score)
+        if score >= TRAINED:
+            return
+    pytest.fail(f"{rule} with {activation} from init={init!r} trained silently to {scores}")
+
+
+@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"sign"}))
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_auto_init_never_warns_for_differentiable_units(rule, activation, digits):
+    """``init='auto'`` picks an initialisation the rule trains from."""
+    _, named = _fit(rule, activation, "auto", OPTIMIZERS[0], digits)
+    assert not named

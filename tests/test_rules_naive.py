@@ -374,6 +374,7 @@ def test_lra_caps_and_no_bias_match_the_naive_implementation(form):
         adaptive_scale=False,
         centering=False,
         use_bias=False,
+        activation="tanh",
     )
     rule = LocalRepresentationAlignmentRule(est)
     extra = rule.init_params(UNITS, np.random.RandomState(12), np.float64)
@@ -444,6 +445,8 @@ def test_lra_two_target_steps_by_hand():
         update_cap=None,
         preactivation_cap=None,
         adaptive_scale=False,
+        centering=False,
+        activation="tanh",
     )
     dW, db, _ = rule_directions(
         LocalRepresentationAlignmentRule(est), net, X, Y, {"feedback_matrices_": E}

@@ -260,7 +260,7 @@ def run(mutation):
         ]
         proc = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    failed = re.findall(r"^FAILED (\S+)", proc.stdout, flags=re.M)
+    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, flags=re.M)
     if proc.returncode == 1 and failed:
         return "killed", failed[0], seconds
     if proc.returncode == 0:
