@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
-from ._initializers import INIT_SCHEMES, init_matrix
+from ._initializers import INIT_SCHEMES, init_matrix, resolve_init
 from ._network import Network
 from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
@@ -103,7 +103,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     _own_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "init": [StrOptions(set(INIT_SCHEMES))],
+        "init": [StrOptions({*INIT_SCHEMES, "auto"})],
         "init_scale": [Interval(Real, 0, None, closed="left"), None],
         "solver": [StrOptions({"sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -199,6 +199,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         else:
             state = self._continued_state(X.dtype, keep_optimizer=incremental)
         self._check_rule_activation(state.rule)
+        self._warn_untrainable(state)
         max_iter = 1 if incremental else self.max_iter
         self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
@@ -276,6 +277,19 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
                 UserWarning,
             )
 
+    def _warn_untrainable(self, state):
+        """Warn, before training, about settings with which the rule cannot train."""
+        problems = state.rule.setting_problems(self.activation)
+        if state.init_scheme == "zeros":
+            problem = state.rule.zero_init_problem(self.activation)
+            if problem is not None:
+                problems.append(
+                    f"from init='zeros' it cannot train: {problem}. Use init='auto' or "
+                    "a random initialisation"
+                )
+        for problem in problems:
+            warn(f"{type(self).__name__}: {problem}.", UserWarning)
+
     # ------------------------------------------------------------ state
 
     def _new_state(self, n_features, n_outputs, dtype):
@@ -283,15 +297,18 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         units = [n_features] + self._hidden_sizes() + [n_outputs]
         self._check_network_fits_in_memory(units, dtype)
         rng = self._random_state
+        rule = self._make_rule()
+        scheme = resolve_init(self.init, rule, self.activation)
         coefs = [
-            init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
+            init_matrix(scheme, (units[i], units[i + 1]), rng, self.init_scale, dtype)
             for i in range(len(units) - 1)
         ]
         intercepts = [np.zeros(n, dtype=dtype) for n in units[1:]]
         net = Network(coefs, intercepts, self.activation, self._output_function())
-        rule = self._make_rule()
         extra = rule.init_params(units, rng, dtype)
-        return TrainingState(net, rule, extra, self)
+        state = TrainingState(net, rule, extra, self)
+        state.init_scheme = scheme
+        return state
 
     def _check_continuable(self):
         """Refuse to continue when the parameters no longer describe the fitted network."""

@@ -19,7 +19,10 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
-        'he_normal', 'he_uniform'. Biases start at zero.
+        'he_normal', 'he_uniform', or 'auto': all zeros where the rule trains
+        from them and is built to (LRA's fdbk and lra_e forms), else
+        'glorot_uniform'. A rule that cannot train from ``'zeros'`` warns
+        before training. Biases start at zero.
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.

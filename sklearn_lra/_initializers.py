@@ -69,3 +69,37 @@ def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
     else:
         raise ValueError(f"Unknown initialisation scheme {scheme!r}.")
     return w.astype(dtype, copy=False)
+
+
+#: What ``init='auto'`` draws where a rule cannot train from all-zero weights
+#: (or prefers not to): the variance-preserving uniform of Glorot and Bengio.
+AUTO_NONZERO_INIT = "glorot_uniform"
+
+
+def resolve_init(init, rule, activation):
+    """The scheme that ``init`` names for this rule and activation.
+
+    ``'auto'`` is ``'zeros'`` for a rule that trains from all-zero weights
+    and says it prefers to (LRA's feedback forms, whose headline is training
+    from zeros), provided the activation lets it; otherwise
+    :data:`AUTO_NONZERO_INIT`. Any other value is returned unchanged.
+
+    Parameters
+    ----------
+    init : str
+        The estimator's ``init``.
+    rule : LearningRule
+        The rule being trained; see ``LearningRule.zero_init_problem``.
+    activation : str
+        The estimator's ``activation``.
+
+    Returns
+    -------
+    scheme : str
+        One of ``INIT_SCHEMES``.
+    """
+    if init != "auto":
+        return init
+    if rule.zero_init_default and rule.zero_init_problem(activation) is None:
+        return "zeros"
+    return AUTO_NONZERO_INIT

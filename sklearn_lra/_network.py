@@ -48,6 +48,8 @@ class Workspace:
     def __init__(self, layer_units, batch_size, dtype, training=True, _views_of=None):
         self.batch_size = batch_size
         self.sample_weight = None
+        #: Total sample weight of the minibatch (its rows, without weights).
+        self.weight_sum = batch_size
         if _views_of is not None:
             self._view(_views_of)
             return

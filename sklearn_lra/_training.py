@@ -44,6 +44,8 @@ class TrainingState:
             make_optimizer(estimator.solver, params, estimator) for params, _ in groups
         ]
         self.ws = None
+        #: The scheme the forward weights were drawn from (None when continued).
+        self.init_scheme = None
         self._decay_buffer = None
         self._classes_of = (None, None)
 
@@ -72,14 +74,24 @@ class TrainingState:
         return ws
 
     def step(self, ws, learning_rate, alpha):
-        """Add the L2 term to the directions and move every parameter group."""
-        if alpha and ws.weight_sum > 0:
+        """Add the L2 term to the directions and move every parameter group.
+
+        When the rule did not train the forward weights on this minibatch
+        (``rule.trains_forward`` is False), their group is left alone: no
+        weight decay, and no optimizer step, so momentum and Adam's moments
+        neither move them nor age.
+        """
+        forward = self.rule.trains_forward
+        if alpha and forward and ws.weight_sum > 0:
             # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
             # weight, so that a weight of 2 acts as a duplicated row.
             self._add_weight_decay(ws, float(alpha) / ws.weight_sum)
         directions = [ws.directions] + [self.extra_grads[k] for k in self.extra_grads]
-        for opt, (params, rate), dirs in zip(self.optimizers, self.groups, directions):
-            opt.step(params, dirs, learning_rate * rate)
+        for i, (opt, (params, rate), dirs) in enumerate(
+            zip(self.optimizers, self.groups, directions)
+        ):
+            if i or forward:
+                opt.step(params, dirs, learning_rate * rate)
 
     def _add_weight_decay(self, ws, scale):
         """``dW_l += scale * W_l`` through one reused buffer instead of a temporary."""

@@ -258,3 +258,38 @@ def test_partial_fit_keeps_the_rule_parameters(Estimator):
         assert not np.allclose(est.inverse_coefs_[0], before[0])  # learned, and carried on
     else:
         _assert_same(getattr(est, name), before)
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        {"solver": "sgd", "momentum": 0.9, "nesterovs_momentum": False},
+        {"solver": "sgd", "momentum": 0.9, "nesterovs_momentum": True},
+        {"solver": "adam"},
+        {"solver": "sgd", "momentum": 0.0},
+    ],
+)
+def test_dtp_inverse_only_steps_leave_the_forward_weights_alone(optimizer):
+    """With ``inverse_steps=2``, momentum, Adam and weight decay move no forward weight
+    on the minibatches that train only the inverses; the inverses do move."""
+    from sklearn_lra._training import TrainingState
+
+    units = [4, 6, 5, 3]
+    net, ws, Y = _forward_pass(units)
+    est = DTPClassifier(inverse_steps=2, alpha=0.5, **optimizer)
+    rule = DifferenceTargetPropagationRule(est)
+    extra = rule.init_params(units, np.random.RandomState(0), np.float64)
+    state = TrainingState(net, rule, extra, est)
+    X = ws.z[0]
+    for step in range(1, 6):
+        forward_before = [p.copy() for p in net.params]
+        inverse_before = [a.copy() for a in extra["inverse_coefs_"]]
+        net.forward(X, ws)
+        rule.directions(net, ws, Y, extra, state.extra_grads)
+        state.step(ws, 0.1, est.alpha)
+        moved = [not np.array_equal(a, b) for a, b in zip(net.params, forward_before)]
+        if step % 2:  # inverse-only: minibatches 1, 3, 5 (after a forward step for 3 and 5)
+            assert not any(moved), f"minibatch {step} moved the forward weights"
+        else:
+            assert all(moved[: net.n_layers])
+        assert not np.array_equal(extra["inverse_coefs_"][0], inverse_before[0])
