@@ -26,9 +26,10 @@ ALL = public_estimator_classes()
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 #: Clear, documented errors a valid configuration may end with.
-DOCUMENTED_ERRORS = "too large|early_stopping could not hold out"
-#: UserWarnings the package documents: a clipped batch, a rule that needs phi'.
-DOCUMENTED_USER_WARNINGS = "batch_size=|zero derivative"
+DOCUMENTED_ERRORS = "too large|early_stopping could not hold out|form='diff' has none"
+#: UserWarnings the package documents: a clipped batch, a rule that needs phi', a setting
+#: that cannot train (warned before training).
+DOCUMENTED_USER_WARNINGS = "batch_size=|zero derivative|cannot train|barely learn"
 
 
 def _pick(rng, options):
@@ -52,7 +53,7 @@ def _maybe(rng, draw, p_none=0.3):
 SAMPLERS = {
     "hidden_layer_sizes": lambda r: tuple(int(w) for w in r.randint(1, 9, r.randint(0, 4))),
     "activation": lambda r: _pick(r, sorted(ACTIVATIONS)),
-    "init": lambda r: _pick(r, list(INIT_SCHEMES)),
+    "init": lambda r: _pick(r, [*INIT_SCHEMES, "auto"]),
     "init_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
     "solver": lambda r: _pick(r, ["sgd", "adam"]),
     "alpha": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-6, 1e2)]),
@@ -75,7 +76,7 @@ SAMPLERS = {
     "n_iter_no_change": lambda r: _pick(r, [1, int(r.randint(1, 20)), np.inf]),
     # LRA
     "form": lambda r: _pick(r, ["fdbk", "diff", "lra_e"]),
-    "beta": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
+    "beta": lambda r: _pick(r, [1e-8, _log_uniform(r, 1e-3, 10)]),
     "n_target_steps": lambda r: int(r.randint(1, 4)),
     "local_loss": lambda r: _pick(r, ["cauchy", "squared"]),
     "local_error": lambda r: _pick(r, ["pre", "pre_window", "post", "post_derivative"]),
@@ -88,6 +89,7 @@ SAMPLERS = {
     "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
     "adaptive_scale": lambda r: bool(r.rand() < 0.5),
     "centering": lambda r: _pick(r, ["auto", True, False]),
+    "use_bias": lambda r: bool(r.rand() < 0.7),
     # DTP
     "target_step": lambda r: _log_uniform(r, 1e-3, 10),
     "noise_scale": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
