@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
-from ._initializers import INIT_SCHEMES, init_matrix, resolve_init
+from ._initializers import INIT_SCHEMES, init_layers, resolve_init
 from ._network import Network
 from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
@@ -76,7 +76,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     _own_defaults = {
         "hidden_layer_sizes": (100,),
         "activation": "relu",
-        "init": "glorot_uniform",
+        "init": "auto",
         "init_scale": None,
         "solver": "adam",
         "alpha": 1e-4,
@@ -299,11 +299,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         rng = self._random_state
         rule = self._make_rule()
         scheme = resolve_init(self.init, rule, self.activation)
-        coefs = [
-            init_matrix(scheme, (units[i], units[i + 1]), rng, self.init_scale, dtype)
-            for i in range(len(units) - 1)
-        ]
-        intercepts = [np.zeros(n, dtype=dtype) for n in units[1:]]
+        coefs, intercepts = init_layers(scheme, units, rng, self.init_scale, dtype, self.activation)
         net = Network(coefs, intercepts, self.activation, self._output_function())
         extra = rule.init_params(units, rng, dtype)
         state = TrainingState(net, rule, extra, self)
@@ -341,7 +337,10 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         if optimizers is not None and len(optimizers) != 1 + len(rule.learning_rates()):
             optimizers = None  # the learned rule parameters changed (e.g. gamma from 0)
         # Optimizer state refers to arrays by position, so it survives the copy.
-        return TrainingState(net, rule, extra, self, optimizers)
+        state = TrainingState(net, rule, extra, self, optimizers)
+        # Epochs split over several calls shuffle as one fit's epochs do.
+        state.order = getattr(self, "_shuffle_order", None)
+        return state
 
     def _reset_history(self):
         """Clear the per-epoch records of an earlier fit."""
@@ -375,6 +374,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         # MLPClassifier's loss_: the task loss (with the L2 term) of the last epoch.
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         self._optimizers = state.optimizers
+        self._shuffle_order = state.order
 
     # ---------------------------------------------------------- predict
 

@@ -19,10 +19,14 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
-        'he_normal', 'he_uniform', or 'auto': all zeros where the rule trains
-        from them and is built to (LRA's fdbk and lra_e forms), else
-        'glorot_uniform'. A rule that cannot train from ``'zeros'`` warns
-        before training. Biases start at zero.
+        'he_normal', 'he_uniform', 'mlp', or 'auto': all zeros where the rule
+        trains from them and is built to (LRA's fdbk and lra_e forms), else
+        'mlp'. ``'mlp'`` is ``MLPClassifier``'s initialisation, drawn in its
+        order: weights and biases uniform on ``+-sqrt(6 / (fan_in +
+        fan_out))`` (``sqrt(2 / ...)`` for logistic units), so that BP with
+        the same ``random_state`` starts from MLPClassifier's network. Every
+        other scheme starts the biases at zero. A rule that cannot train from
+        ``'zeros'`` warns before training.
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
@@ -90,8 +94,9 @@ coefs_ : list of ndarray
     n_outputs_ : int
         Number of outputs.
     out_activation_ : str
-        ``'softmax'`` for classifiers (``'logistic'`` for multilabel
-        targets), ``'identity'`` for regressors.
+        ``'softmax'`` for classifiers of three classes or more,
+        ``'logistic'`` for two classes (one output) and multilabel targets,
+        ``'identity'`` for regressors.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)

@@ -102,7 +102,6 @@ class EpochLoopMixin:
         loss = run_epoch(
             state, X, Y, sw, batch_size, self._random_state, self.shuffle, self._scheduled_rate
         )
-        loss += self._l2_penalty(state.net, batch_size)
         scores = self._validation_score(state.net, *validation) if self.early_stopping else ()
         if not (_all_finite(loss, state) and np.isfinite(scores).all()):
             self._diverged(state, history.fallbacks(self.n_iter_), X)
@@ -206,13 +205,6 @@ class EpochLoopMixin:
             # A negative power of a float underflows to 0 instead of overflowing.
             return self.learning_rate_init * float(self.t_ + n_seen_in_epoch + 1) ** -self.power_t
         return self._learning_rate
-
-    def _l2_penalty(self, net, batch_size):
-        """``alpha / 2 * sum ||W||^2 / B``, the term MLPClassifier adds to its loss."""
-        if not self.alpha:
-            return 0.0
-        total = sum(float(np.vdot(W, W)) for W in net.coefs)
-        return 0.5 * self.alpha * total / batch_size
 
     def _record_epoch(self, loss, scores):
         """Update the stopping counters; returns True when early stopping's best improved."""

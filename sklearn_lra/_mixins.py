@@ -11,10 +11,12 @@ from ._compat import StrOptions, _fit_context
 
 
 class NetworkClassifierMixin(ClassifierMixin):
-    """Classifier behaviour: label encoding, softmax output, probabilities.
+    """Classifier behaviour: label encoding, output function, probabilities.
 
-    Multilabel-indicator targets get one independent logistic output per
-    label, as in ``MLPClassifier``.
+    As in ``MLPClassifier``: a softmax output for three classes or more, one
+    logistic output for two classes (the probability of ``classes_[1]``), and
+    one independent logistic output per label for multilabel-indicator
+    targets.
     """
 
     _own_defaults = {"class_weight": None}
@@ -43,7 +45,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         return compute_sample_weight(self.class_weight, y)
 
     def _output_function(self):
-        return "logistic" if self._multilabel else "softmax"
+        return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"
 
     def _encode_targets(self, y, first, classes, dtype):
         """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit."""
@@ -75,6 +77,8 @@ class NetworkClassifierMixin(ClassifierMixin):
                 f"{self.classes_.tolist()}; pass every label in `classes` on the "
                 "first call to partial_fit."
             )
+        if len(self.classes_) == 2:
+            return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
         idx = np.searchsorted(self.classes_, y)
         return np.eye(len(self.classes_), dtype=dtype)[idx]
 
@@ -95,15 +99,17 @@ class NetworkClassifierMixin(ClassifierMixin):
             )
         return Y.astype(dtype)
 
-    def _labels_from_output(self, proba):
+    def _labels_from_output(self, out):
         """Predicted labels: the most probable class, or every label above 1/2."""
         if self._multilabel:
-            return (proba > 0.5).astype(int)
-        return self.classes_[proba.argmax(axis=1)]
+            return (out > 0.5).astype(int)
+        if out.shape[1] == 1:
+            return self.classes_[(out[:, 0] > 0.5).astype(int)]
+        return self.classes_[out.argmax(axis=1)]
 
-    def _score_output(self, proba, y):
+    def _score_output(self, out, y):
         """Accuracy (subset accuracy for multilabel targets)."""
-        match = self._labels_from_output(proba) == y
+        match = self._labels_from_output(out) == y
         return float(np.mean(match.all(axis=1) if self._multilabel else match))
 
     def predict(self, X):
@@ -123,7 +129,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         return self._labels_from_output(self._forward(X))
 
     def predict_proba(self, X):
-        """Class probabilities (the softmax output; per label for multilabel targets).
+        """Class probabilities (per label for multilabel targets).
 
         Parameters
         ----------
@@ -137,7 +143,10 @@ class NetworkClassifierMixin(ClassifierMixin):
             multilabel targets, where each column is the probability of one
             label (independent logistic outputs).
         """
-        return self._forward(X)
+        out = self._forward(X)
+        if out.shape[1] == 1 and not self._multilabel:
+            return np.hstack([1 - out, out])
+        return out
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.

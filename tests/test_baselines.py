@@ -219,11 +219,12 @@ def _fitted(Estimator, **params):
 def test_fitted_attribute_shapes():
     """Feedback and inverse weights have the documented shapes."""
     fa, dfa, dtp = (_fitted(E) for E in CLASSIFIERS)
-    assert [F.shape for F in fa.feedback_matrices_] == [(6, 7), (5, 6), (2, 5)]
-    assert [D.shape for D in dfa.feedback_matrices_] == [(2, 7), (2, 6), (2, 5)]
+    # Two classes: one logistic output, as in MLPClassifier.
+    assert [F.shape for F in fa.feedback_matrices_] == [(6, 7), (5, 6), (1, 5)]
+    assert [D.shape for D in dfa.feedback_matrices_] == [(1, 7), (1, 6), (1, 5)]
     assert [V.shape for V in dtp.inverse_coefs_] == [(6, 7), (5, 6)]
     assert [c.shape for c in dtp.inverse_intercepts_] == [(7,), (6,)]
-    assert [W.shape for W in fa.coefs_] == [(3, 7), (7, 6), (6, 5), (5, 2)]
+    assert [W.shape for W in fa.coefs_] == [(3, 7), (7, 6), (6, 5), (5, 1)]
 
 
 @pytest.mark.parametrize("Estimator", [FAClassifier, DFAClassifier])

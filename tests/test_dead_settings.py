@@ -110,8 +110,8 @@ def test_post_miss_of_signum_units_warns(digits):
     [
         ({"form": "fdbk"}, "zeros"),
         ({"form": "lra_e"}, "zeros"),
-        ({"form": "diff"}, "glorot_uniform"),
-        ({"local_error": "post_derivative", "activation": "relu"}, "glorot_uniform"),
+        ({"form": "diff"}, "mlp"),
+        ({"local_error": "post_derivative", "activation": "relu"}, "mlp"),
     ],
 )
 def test_lra_auto_init_resolves_per_settings(params, init, digits):

@@ -21,7 +21,7 @@ def _network(units, output="softmax", dtype=np.float64, seed=0):
 
 
 def _state(net, **params):
-    est = BPClassifier(**params)
+    est = BPClassifier(**{"alpha": 0.0, **params})  # the task loss alone
     return TrainingState(net, BackPropagationRule(est), {}, est)
 
 
