@@ -9,6 +9,7 @@ then it runs on its own::
 import argparse
 import shlex
 import sys
+import textwrap
 
 from ._cache import load_result
 from ._grid import expand_profile, restrict, unique_configs
@@ -17,18 +18,58 @@ from ._registry import RULES, available_rules
 from ._report import write_outputs
 from ._runner import run_grid
 
+_DESCRIPTION = """\
+Train the comparisons of Ororbia et al. (2018) -- learning rules x depths x
+activations x initialisations x data sets x seeds -- and write a Markdown
+report (tables, figures, a verdict on each of the paper's claims) with a CSV
+of every run beside it. MNIST and Fashion-MNIST are downloaded on first use
+and kept (see sklearn_lra.datasets.fetch_mnist); the small profile trains on
+scikit-learn's bundled digits and needs no download.
+"""
+
 _EPILOG = """\
 examples:
-  reproduce --profile small --n-jobs 2
-  reproduce --profile full --n-jobs 2 --report doc/results.md
-  reproduce --profile full --studies rules --datasets mnist --dry-run
-  reproduce --profile full --report-only --report doc/results.md
+  python -m sklearn_lra reproduce --profile small --n-jobs 2
+      the small profile's studies on the bundled digits, written to
+      sklearn_lra_results/small/ (report, CSV, figures)
+  python -m sklearn_lra reproduce --profile medium --studies rules null_init --dry-run
+      list what two studies of a profile would train, and train nothing
+  python -m sklearn_lra reproduce --profile full-data --n-jobs 2 --report my_results.md
+      the headline comparisons; my_results.md, my_results_figures/ and
+      my_results_runs.csv are written side by side
+  python -m sklearn_lra reproduce --profile full-data --report-only --report my_results.md
+      rewrite that report from the stored runs, training nothing
+
+The reports shipped in doc/ are written by the commands quoted at their top;
+rerunning one of those overwrites it.
 
 An interrupted run resumes where it stopped: each finished configuration is
 stored in <results-dir>/runs/<hash>.json and never trained again (failed
 ones are, unless --keep-failed). The exit status is 1 if any configuration
 failed (raised an exception), 2 for bad arguments or missing data, else 0.
 """
+
+
+def _profiles_text():
+    """One paragraph per profile: its name, data, budget and time."""
+    lines = ["profiles:"]
+    for profile in PROFILES.values():
+        text = textwrap.fill(
+            profile.description.replace("`", ""),
+            width=76,
+            initial_indent="      ",
+            subsequent_indent="      ",
+        )
+        lines.append(f"  {profile.name}:\n{text}")
+    return "\n".join(lines)
+
+
+def _studies_text():
+    """The study names of the largest profile, for ``--studies``."""
+    names = list(dict.fromkeys(s.name for p in PROFILES.values() for s in p.studies))
+    return "studies (for --studies):\n" + textwrap.fill(
+        ", ".join(names), width=76, initial_indent="  ", subsequent_indent="  "
+    )
 
 
 def add_reproduce_parser(subparsers):
@@ -47,9 +88,8 @@ def add_reproduce_parser(subparsers):
     parser = subparsers.add_parser(
         "reproduce",
         help="train the paper's comparisons and write a results report",
-        description="Train a grid of learning rules x depths x activations x "
-        "initialisations x data sets x seeds and report on the paper's claims.",
-        epilog=_EPILOG,
+        description=_DESCRIPTION,
+        epilog="\n\n".join([_profiles_text(), _studies_text(), _EPILOG]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_plan_arguments(parser)
@@ -60,17 +100,30 @@ def add_reproduce_parser(subparsers):
 
 def _add_plan_arguments(parser):
     """Arguments choosing what to train."""
-    parser.add_argument("--profile", choices=list(PROFILES), default="small", help="default: small")
-    for name, help_text in (
-        ("studies", "only these studies (e.g. rules null_init init_sensitivity)"),
-        ("rules", f"only these rules ({', '.join(RULES)})"),
-        ("datasets", "only these data sets (mnist fashion_mnist digits)"),
+    parser.add_argument(
+        "--profile",
+        choices=list(PROFILES),
+        default="small",
+        help="the size of the reproduction, see 'profiles' below (default: small)",
+    )
+    for name, metavar, help_text in (
+        ("studies", "STUDY", "only these studies, see 'studies' below"),
+        ("rules", "RULE", f"only these rules ({', '.join(RULES)})"),
+        ("datasets", "DATASET", "only these data sets (mnist, fashion_mnist, digits)"),
     ):
-        parser.add_argument(f"--{name}", nargs="+", metavar=name[:-1].upper(), help=help_text)
-    parser.add_argument("--seeds", nargs="+", type=int, help="replace the profile's seeds")
-    parser.add_argument("--epochs", type=int, help="replace the profile's number of epochs")
-    parser.add_argument("--n-train", type=int, help="train on this many rows of each data set")
-    parser.add_argument("--max-configs", type=int, help="train at most this many configurations")
+        parser.add_argument(f"--{name}", nargs="+", metavar=metavar, help=help_text)
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, metavar="SEED", help="replace the profile's seeds"
+    )
+    parser.add_argument(
+        "--epochs", type=int, metavar="N", help="replace the profile's number of epochs"
+    )
+    parser.add_argument(
+        "--n-train", type=int, metavar="N", help="train on this many rows of each data set"
+    )
+    parser.add_argument(
+        "--max-configs", type=int, metavar="N", help="train at most this many configurations"
+    )
     parser.add_argument(
         "--skip-unavailable",
         action="store_true",
@@ -80,12 +133,23 @@ def _add_plan_arguments(parser):
 
 def _add_output_arguments(parser):
     """Arguments about running and writing."""
-    parser.add_argument("--n-jobs", type=int, default=1, help="parallel jobs (default: 1)")
     parser.add_argument(
-        "--results-dir", help="cache, CSV and report folder (default: sklearn_lra_results/PROFILE)"
+        "--n-jobs", type=int, default=1, metavar="N", help="parallel jobs (default: 1)"
     )
-    parser.add_argument("--report", help="write the Markdown report here, e.g. doc/results.md")
-    parser.add_argument("--data-home", help="folder of the MNIST files (see fetch_mnist)")
+    parser.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        help="cache, CSV and report folder (default: sklearn_lra_results/PROFILE)",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write the Markdown report here, e.g. my_results.md (default: "
+        "<results-dir>/results.md)",
+    )
+    parser.add_argument(
+        "--data-home", metavar="DIR", help="folder of the MNIST files (see fetch_mnist)"
+    )
     parser.add_argument(
         "--keep-failed",
         action="store_true",
