@@ -7,16 +7,19 @@ then it runs on its own::
 """
 
 import argparse
+import datetime
 import shlex
 import sys
 import textwrap
+from pathlib import Path
 
 from ._cache import load_result
 from ._grid import expand_profile, restrict, unique_configs
 from ._profiles import PROFILES, get_profile
 from ._registry import RULES, available_rules
-from ._report import write_outputs
+from ._report import read_provenance, write_outputs
 from ._runner import run_grid
+from ._tables import read_results_csv
 
 _DESCRIPTION = """\
 Train the comparisons of Ororbia et al. (2018) -- learning rules x depths x
@@ -39,6 +42,8 @@ examples:
       my_results_runs.csv are written side by side
   python -m sklearn_lra reproduce --profile full-data --report-only --report my_results.md
       rewrite that report from the stored runs, training nothing
+  python -m sklearn_lra reproduce --profile full-data --from-csv --report my_results.md
+      rewrite it from my_results_runs.csv alone (no cache needed)
 
 The reports shipped in doc/ are written by the commands quoted at their top;
 rerunning one of those overwrites it.
@@ -158,6 +163,13 @@ def _add_output_arguments(parser):
     parser.add_argument(
         "--report-only", action="store_true", help="train nothing; report the stored results"
     )
+    parser.add_argument(
+        "--from-csv",
+        action="store_true",
+        help="rewrite --report and its figures from the CSV beside it (<report>_runs.csv), "
+        "training nothing and reading no cache; the report keeps the date, hardware and "
+        "versions of the runs",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list the plan and exit")
     parser.add_argument("--no-plots", action="store_true", help="write no figures")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -184,6 +196,8 @@ def run_reproduce(args):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     results_dir = args.results_dir or f"sklearn_lra_results/{profile.name}"
+    if args.from_csv:
+        return _rerender(args, profile, runs, results_dir, notes)
     if args.dry_run:
         _print_plan(profile, runs, results_dir)
         return 0
@@ -211,6 +225,49 @@ def run_reproduce(args):
         notes=notes + [f"Jobs: --n-jobs {args.n_jobs}"],
     )
     return _print_summary(outcome, files)
+
+
+def _rerender(args, profile, runs, results_dir, notes):
+    """``--from-csv``: the report and figures again, from the CSV of the runs."""
+    if not args.report:
+        print("error: --from-csv needs --report, the report to rewrite", file=sys.stderr)
+        return 2
+    report = Path(args.report)
+    csv_path = report.with_name(f"{report.stem}_runs.csv")
+    if not csv_path.is_file():
+        print(f"error: --from-csv: no {csv_path}", file=sys.stderr)
+        return 2
+    results = read_results_csv(csv_path)
+    absent = sorted({run.key for run in runs} - set(results))
+    if absent:
+        print(
+            f"error: {csv_path} has no result for {len(absent)} of the profile's "
+            "configurations (was it written by another profile or version?)",
+            file=sys.stderr,
+        )
+        return 2
+    kept = read_provenance(report) if report.is_file() else {}
+    jobs = [f"Jobs: {kept.pop('Jobs')}"] if "Jobs" in kept else []
+    when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d")
+    notes = [
+        *notes,
+        *jobs,
+        f"Report and figures re-rendered from the CSV on {when}, without training: "
+        f"`{_command(args)}`",
+    ]
+    files = write_outputs(
+        profile,
+        runs,
+        results,
+        results_dir,
+        report_path=report,
+        command=_command(args),
+        plots=not args.no_plots,
+        notes=notes,
+        provenance=kept,
+    )
+    print(f"Report: {files.report}\nCSV: {files.csv}")
+    return 0
 
 
 def _plan(args):
