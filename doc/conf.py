@@ -69,6 +69,8 @@ autosummary_generate = True
 # get_params, ...): the class template asks for them.
 autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
+# "fit()" rather than "LRAClassifier.fit()" in a page's table of contents.
+toc_object_entries_show_parents = "hide"
 # numpydoc writes the member tables from the docstrings' own sections; the
 # autosummary class template lists the public methods.
 numpydoc_show_class_members = False
@@ -128,6 +130,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
+# The results pages have no section of their own to navigate: their tables
+# and figures get the width of the left sidebar.
+html_sidebars = {"results*": []}
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_show_sourcelink = False

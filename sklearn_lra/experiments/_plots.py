@@ -13,6 +13,7 @@ not pyplot, so no GUI backend is ever touched.
 """
 
 import math
+import textwrap
 
 import numpy as np
 
@@ -25,8 +26,9 @@ _HUE_DIMENSIONS = ("activation", "init", "depth", "width", "dataset")
 #: Panels of a report's main figure; a study needing more has only its bars there.
 MAX_PANELS = 6
 _PANELS_PER_ROW = 2
-#: Width of a figure in inches: 800 pixels at the saved resolution.
-_WIDTH = 10.0
+#: Width of a figure in inches: 640 pixels at the saved resolution, about the
+#: width of a page's text column, so that the figure is shown near full size.
+_WIDTH = 8.0
 _DPI = 80
 
 _DATASET_NAMES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "digits": "digits"}
@@ -69,9 +71,16 @@ def _axis_name(dim, values):
     return "hidden layers" if dim == "depth" else dim
 
 
-def _panel_title(dims, values):
-    """``'MNIST, 8 hidden layers'`` for a panel."""
-    return ", ".join(_label(d, v) for d, v in zip(dims, values))
+def _panel_title(dims, values, width=None):
+    """``'MNIST, 8 hidden layers'`` for a panel, wrapped at ``width`` characters."""
+    title = ", ".join(_label(d, v) for d, v in zip(dims, values))
+    return title if width is None else "\n".join(textwrap.wrap(title, width))
+
+
+def _line_label(dim, value):
+    """A legend entry; an ablation's setting is named: ``'centering True'``."""
+    label = _label(dim, value)
+    return f"{_axis_name(dim, [value])} {label}" if dim == "variant" else label
 
 
 def _roles(rows):
@@ -109,6 +118,8 @@ def _subplots(n_panels, height, sharey=True):
 
 def _finish(fig, axes, title, path):
     """One legend for the figure, the title, and the PNG."""
+    for ax in fig.axes:
+        ax.tick_params(labelsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6))
@@ -181,9 +192,9 @@ def _draw_bars(ax, rows, x_dim, hue):
         positions = np.arange(len(xs)) + (j - (len(groups) - 1) / 2) * bar
         ax.bar(positions, means, bar, yerr=stds, label=_label(hue, group), capsize=2)
     labels = [_label(x_dim, x) if x_dim in ("dataset", "variant") else str(x) for x in xs]
-    ax.set_xticks(np.arange(len(xs)), labels, fontsize=9)
-    ax.set_ylabel("test error (%)", fontsize=9)
-    ax.set_xlabel(_axis_name(x_dim, xs), fontsize=9)
+    ax.set_xticks(np.arange(len(xs)), labels, fontsize=10)
+    ax.set_ylabel("test error (%)", fontsize=10)
+    ax.set_xlabel(_axis_name(x_dim, xs), fontsize=10)
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -217,13 +228,10 @@ def plot_test_curves(rows, path, title):
     for ax, (values, panel) in zip(axes, panels.items()):
         for (value,), group in group_rows(panel, [line_dim]).items():
             epochs, errors = _mean_test_curve(group)
-            label = _label(line_dim, value)
-            if line_dim == "variant":
-                label = f"{_axis_name(line_dim, [value])} {label}"
-            ax.plot(epochs, errors, marker="o", markersize=3, label=label)
+            ax.plot(epochs, errors, marker="o", markersize=3, label=_line_label(line_dim, value))
         ax.set_title(_panel_title(panel_dims, values), fontsize=10)
-        ax.set_xlabel("epoch", fontsize=9)
-        ax.set_ylabel("test error (%)", fontsize=9)
+        ax.set_xlabel("epoch", fontsize=10)
+        ax.set_ylabel("test error (%)", fontsize=10)
         _log_axis(ax)
         ax.grid(alpha=0.3)
     _finish(fig, axes, title, path)
@@ -235,10 +243,17 @@ def _log_axis(ax):
     from matplotlib.ticker import FuncFormatter
 
     ax.set_yscale("log")
-    plain_number = FuncFormatter(lambda value, _: f"{value:g}")
-    ax.yaxis.set_major_formatter(plain_number)
-    ax.yaxis.set_minor_formatter(plain_number)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(_two_and_five))
     ax.tick_params(axis="y", which="minor", labelsize=7)
+
+
+def _two_and_five(value, _):
+    """Label the minor ticks 2, 5, 20, 50, ... only, so that they never crowd."""
+    if value <= 0:
+        return ""
+    leading = round(value / 10 ** math.floor(math.log10(value)))
+    return f"{value:g}" if leading in (2, 5) else ""
 
 
 def _mean_test_curve(rows):
@@ -252,7 +267,7 @@ def plot_learning_curves(rows, path, title):
     """The appendix grid: training loss and test error per setting, one line per rule.
 
     One panel pair (loss above, test error below) per combination of the
-    study's varying dimensions, four pairs to a row; long, and meant for the
+    study's varying dimensions, three pairs to a row; long, and meant for the
     appendix of a report.
 
     Parameters
@@ -277,9 +292,9 @@ def plot_learning_curves(rows, path, title):
     line_dim, _ = _curve_roles(rows)
     dims = [d for d in varying_dimensions(rows) if d != line_dim]
     facets = group_rows(rows, dims)
-    n_cols = min(len(facets), 4)
+    n_cols = min(len(facets), 3)
     n_rows = math.ceil(len(facets) / n_cols)
-    fig = _figure_class()(figsize=(3.2 * n_cols, 4.6 * n_rows), layout="constrained")
+    fig = _figure_class()(figsize=(3.4 * n_cols, 5.0 * n_rows), layout="constrained")
     axes = fig.subplots(2 * n_rows, n_cols, squeeze=False)
     for i, (values, facet) in enumerate(facets.items()):
         loss_ax, error_ax = (
@@ -288,12 +303,14 @@ def plot_learning_curves(rows, path, title):
         )
         for (value,), group in group_rows(facet, [line_dim]).items():
             loss = _mean_curve([r["loss_curve"] for r in group])
-            (line,) = loss_ax.plot(np.arange(1, len(loss) + 1), loss, label=_label(line_dim, value))
+            (line,) = loss_ax.plot(
+                np.arange(1, len(loss) + 1), loss, label=_line_label(line_dim, value)
+            )
             if any(r["test_curve"] for r in group):
                 epochs, errors = _mean_test_curve([r for r in group if r["test_curve"]])
                 error_ax.plot(epochs, errors, marker="o", markersize=3, color=line.get_color())
-        loss_ax.set_title(_panel_title(dims, values), fontsize=9)
-        loss_ax.set_yscale("log")
+        loss_ax.set_title(_panel_title(dims, values, width=34), fontsize=9)
+        _log_axis(loss_ax)
         loss_ax.set_ylabel("training loss", fontsize=8)
         error_ax.set_ylabel("test error (%)", fontsize=8)
         error_ax.set_xlabel("epoch", fontsize=8)

@@ -222,7 +222,7 @@ def run_reproduce(args):
         report_path=args.report,
         command=_command(args),
         plots=not args.no_plots,
-        notes=notes + [f"Jobs: --n-jobs {args.n_jobs}"],
+        notes=notes + [f"Jobs: `--n-jobs {args.n_jobs}`"],
     )
     return _print_summary(outcome, files)
 
@@ -247,7 +247,7 @@ def _rerender(args, profile, runs, results_dir, notes):
         )
         return 2
     kept = read_provenance(report) if report.is_file() else {}
-    jobs = [f"Jobs: {kept.pop('Jobs')}"] if "Jobs" in kept else []
+    jobs = [f"Jobs: `{kept.pop('Jobs').strip('`')}`"] if "Jobs" in kept else []
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d")
     notes = [
         *notes,
