@@ -52,6 +52,8 @@ templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
     "_intersphinx",
+    # Left by older sphinx-gallery builds; it loads scripts from a CDN.
+    "sg_execution_times.rst",
     "README.md",
     "auto_examples/*.ipynb",
     "auto_examples/*.py",

@@ -37,7 +37,14 @@ BUILD_TIMEOUT = 900
 
 #: What a copy of the repository needs to be installed and documented.
 SOURCES = ("pyproject.toml", "README.md", "sklearn_lra", "doc", "examples")
-BUILD_PRODUCTS = ("_build", "generated", "auto_examples", "__pycache__", "*.egg-info")
+BUILD_PRODUCTS = (
+    "_build",
+    "generated",
+    "auto_examples",
+    "sg_execution_times.rst",
+    "__pycache__",
+    "*.egg-info",
+)
 
 
 def _copy_repository(dest):
