@@ -53,16 +53,17 @@ for activation in ACTIVATIONS:
             random_state=0,
         )
         with warnings.catch_warnings():
-            # BP warns that sign units have no gradient, and 30 epochs may
-            # stop before convergence. Both are expected here.
+            # Expected here: BP warns that sign units have no
+            # gradient; 30 epochs may end before convergence.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X_train, y_train)
         results[activation, rule] = model
+        # "moved": the weight matrices that left zero during training.
         moved = [f"W_{l}" for l, W in enumerate(model.coefs_, start=1) if np.any(W)]
         print(
-            f"{activation:<8} {rule:<3} test accuracy {model.score(X_test, y_test):.3f}"
-            f"   weights that left zero: {', '.join(moved) or 'none'}"
+            f"{activation:<8} {rule:<3} accuracy {model.score(X_test, y_test):.2f}"
+            f"  moved: {', '.join(moved) or 'none'}"
         )
 
 # %%
