@@ -28,8 +28,9 @@ from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._initializers import INIT_SCHEMES, init_matrix
-from ._network import Network
+from ._network import PREDICT_CHUNK_ROWS, Network
 from ._params import build_parameters
+from ._threads import blas_threads, forward_work
 from ._training import TrainingState
 from ._version import __version__
 
@@ -181,8 +182,15 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             state = self._continued_state(X.dtype, keep_optimizer=incremental)
         self._check_rule_activation(state.rule)
         max_iter = 1 if incremental else self.max_iter
-        self._train(state, X, Y, sw, y, max_iter, incremental)
+        with blas_threads(self._training_work(state.net, X)):
+            self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
+
+    def _training_work(self, net, X):
+        """Size of one minibatch's products, which sets the BLAS threads of a fit."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        itemsize = net.coefs[0].dtype.itemsize
+        return forward_work(net.layer_units(), min(rows, X.shape[0]), itemsize)
 
     # ---------------------------------------------------------- validation
 
@@ -353,8 +361,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._network().predict_output(X)
+        net = self._network()
+        rows = min(X.shape[0], PREDICT_CHUNK_ROWS)
+        work = forward_work(net.layer_units(), rows, net.coefs[0].dtype.itemsize)
+        with np.errstate(over="ignore", invalid="ignore"), blas_threads(work):
+            out = net.predict_output(X)
         if not np.isfinite(out).all():
             raise ValueError(
                 f"The network's outputs overflow {out.dtype} for some rows of X: their "
