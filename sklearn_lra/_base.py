@@ -80,6 +80,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": 0.999,
         "epsilon": 1e-8,
         "n_iter_no_change": 10,
+        "dtype": None,
     }
 
     _own_constraints = {
@@ -107,6 +108,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "dtype": [
+            Options(type, {np.float32, np.float64}),
+            StrOptions({"float32", "float64"}),
+            None,
+        ],
     }
 
     #: Names of the fitted attributes that hold the rule's own parameters.
@@ -207,9 +213,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         return sw
 
     def _validate_input(self, X, y, reset, incremental):
-        """Validate ``X`` and ``y``; keeps float32, accepts CSR/CSC."""
+        """Validate ``X`` and ``y``: cast to ``dtype`` if set, else keep float32; accept CSR/CSC."""
         if not reset and hasattr(self, "coefs_"):
             dtype = self.coefs_[0].dtype
+        elif self.dtype is not None:
+            dtype = np.dtype(self.dtype).type  # train in this dtype whatever X's
         else:
             dtype = (np.float64, np.float32)
         X, y = validate_data(
@@ -366,6 +374,9 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         work = forward_work(net.layer_units(), rows, net.coefs[0].dtype.itemsize)
         with np.errstate(over="ignore", invalid="ignore"), blas_threads(work):
             out = net.predict_output(X)
+        # Computed in the weights' dtype, returned in X's if wider (float64 X, float32
+        # weights), as MLPClassifier's matrix products promote.
+        out = out.astype(np.result_type(out.dtype, X.dtype), copy=False)
         if not np.isfinite(out).all():
             raise ValueError(
                 f"The network's outputs overflow {out.dtype} for some rows of X: their "

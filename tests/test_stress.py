@@ -73,6 +73,7 @@ SAMPLERS = {
     "beta_2": lambda r: _pick(r, [0.0, 0.999, 0.999999, float(r.uniform(0, 1))]),
     "epsilon": lambda r: _log_uniform(r, 1e-12, 1e-2),
     "n_iter_no_change": lambda r: _pick(r, [1, int(r.randint(1, 20)), np.inf]),
+    "dtype": lambda r: _pick(r, [None, None, "float32", np.float64]),
     # LRA
     "form": lambda r: _pick(r, ["fdbk", "diff", "lra_e"]),
     "beta": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
