@@ -11,7 +11,7 @@ Writes ``benchmarks/results-threads.md`` (``-quick.md`` with ``--quick``).
 Every fit runs in a fresh Python process, with ``PYTHONPATH`` set to this
 checkout or to ``--baseline``'s, so both versions are measured side by side in
 the same rounds. Each process makes one untimed 1-epoch fit, then times the
-fit. Networks: digits 64-256-256-10 (LRAClassifier, batch 'auto'), and MNIST
+fit. Networks: digits 64-256-256-10 (LRAClassifier, batch 32 and 'auto'), and MNIST
 784-1024x3-10 at batch 256 (BPClassifier and LRAClassifier) on a subset of
 the training rows. Settings: the default (the package chooses its BLAS
 threads; the baseline leaves OpenBLAS's) and one thread
@@ -36,6 +36,8 @@ MODES = {
 }
 #: name -> (estimator, data, hidden layers, batch size)
 NETWORKS = {
+    # batch 32 is under the package's SMALL_WORK (always one thread), 'auto' (200) above it
+    "digits 2 x 256, batch 32, LRA": ("LRAClassifier", "digits", (256, 256), 32),
     "digits 2 x 256, LRA": ("LRAClassifier", "digits", (256, 256), "auto"),
     "MNIST 3 x 1024, BP": ("BPClassifier", "mnist", (1024, 1024, 1024), 256),
     "MNIST 3 x 1024, LRA": ("LRAClassifier", "mnist", (1024, 1024, 1024), 256),
