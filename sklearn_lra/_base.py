@@ -188,7 +188,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             state = self._continued_state(X.dtype, keep_optimizer=incremental)
         self._check_rule_activation(state.rule)
         max_iter = 1 if incremental else self.max_iter
-        with blas_threads(self._training_work(state.net, X)):
+        with blas_threads(self._training_work(state.net, X), looks=3):
             self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
 

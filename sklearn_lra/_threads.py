@@ -18,6 +18,7 @@ current number of threads, and it is the ceiling.
 
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 #: Multiply-adds of one minibatch's forward pass (rows x sum of n_{l-1} n_l),
@@ -30,6 +31,9 @@ from contextlib import contextmanager
 #: ``benchmarks/threads.py`` reports one thread against the default on an
 #: idle machine for networks on both sides of it.
 SMALL_WORK = 2**22
+
+#: Seconds between two looks at the load (see :func:`blas_threads`).
+LOOK_INTERVAL = 0.001
 
 _lock = threading.Lock()
 _active = {"depth": 0, "limiter": None}
@@ -85,7 +89,7 @@ def choose_threads(work, limit, n_cpus, others_running):
 
 
 @contextmanager
-def blas_threads(work):
+def blas_threads(work, looks=1):
     """Run the block with the BLAS threads :func:`choose_threads` gives for ``work``.
 
     The first (outermost) block of the process decides and restores the
@@ -97,10 +101,15 @@ def blas_threads(work):
     ----------
     work : float
         Size of the block's matrix products, from :func:`forward_work`.
+    looks : int, default=1
+        Times the load is read, :data:`LOOK_INTERVAL` seconds apart; the
+        smallest count counts, so that a process that only passes by does
+        not cost a long fit its threads. Fits look 3 times (a few
+        milliseconds), predictions once.
     """
     with _lock:
         if _active["depth"] == 0:
-            _active["limiter"] = _limit_for(work)
+            _active["limiter"] = _limit_for(work, looks)
         _active["depth"] += 1
     try:
         yield
@@ -112,7 +121,7 @@ def blas_threads(work):
                 _active["limiter"] = None
 
 
-def _limit_for(work):
+def _limit_for(work, looks=1):
     """A threadpoolctl limiter for the threads to use, or None to leave BLAS as it is."""
     blas = _blas_controller()
     if blas is None:
@@ -122,11 +131,22 @@ def _limit_for(work):
         return None
     probe = work >= SMALL_WORK  # small work needs no look at the machine
     n_cpus = _n_cpus() if probe else 1
-    others = _others_running() if probe else 0
+    others = _least_others_running(looks) if probe else 0
     n_threads = choose_threads(work, limit, n_cpus, others)
     if n_threads >= limit:
         return None
     return blas.limit(limits=n_threads)
+
+
+def _least_others_running(looks):
+    """The smallest of ``looks`` counts of other processes' runnable threads."""
+    least = _others_running()
+    for _ in range(looks - 1):
+        if least == 0:
+            break
+        time.sleep(LOOK_INTERVAL)
+        least = min(least, _others_running())
+    return least
 
 
 def _blas_controller():

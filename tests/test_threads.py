@@ -87,6 +87,18 @@ def test_forward_work_counts_multiply_adds_in_float64_units():
     assert _threads.forward_work([3, 4, 2], 10, 4) == 100
 
 
+def test_the_least_of_several_looks_at_the_load_counts(monkeypatch):
+    """A process that only passes by does not cost a fit its threads."""
+    counts = iter([3, 0, 5])
+    monkeypatch.setattr(_threads, "_others_running", lambda: next(counts))
+    monkeypatch.setattr(_threads, "LOOK_INTERVAL", 0.0)
+    assert _threads._least_others_running(3) == 0
+    counts = iter([4, 2, 3])
+    assert _threads._least_others_running(3) == 2
+    counts = iter([4, 1])
+    assert _threads._least_others_running(1) == 4
+
+
 def test_others_running_is_a_count():
     assert _threads._others_running() >= 0
     assert _threads._own_running() >= 1
