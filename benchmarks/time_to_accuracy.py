@@ -222,8 +222,15 @@ def report_results(per_seed, report, cfg):
 def main(argv=None):
     p = c.parser(__doc__.splitlines()[0], "results-time-to-accuracy")
     p.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    p.add_argument("--n-train", type=int, help="training rows (default: the mode's)")
+    p.add_argument("--max-epochs", type=int, help="epochs at most (default: the mode's)")
+    p.add_argument("--seeds", type=int, nargs="+", help="seeds (default: the mode's)")
+    p.add_argument("--targets", type=float, nargs="+", help="test accuracies to reach")
     args = p.parse_args(argv)
-    cfg = MODES["quick" if args.quick else "full"]
+    cfg = dict(MODES["quick" if args.quick else "full"])
+    for key in ("n_train", "max_epochs", "seeds", "targets"):
+        if getattr(args, key) is not None:
+            cfg[key] = tuple(getattr(args, key)) if key in ("seeds", "targets") else getattr(args, key)
     tic = time.perf_counter()
     report, output = c.start(args, "sklearn-lra: time to accuracy", "results-time-to-accuracy")
     data = c.load_mnist_split(cfg["n_train"], cfg["n_test"])
