@@ -229,8 +229,9 @@ def main(argv=None):
     args = p.parse_args(argv)
     cfg = dict(MODES["quick" if args.quick else "full"])
     for key in ("n_train", "max_epochs", "seeds", "targets"):
-        if getattr(args, key) is not None:
-            cfg[key] = tuple(getattr(args, key)) if key in ("seeds", "targets") else getattr(args, key)
+        value = getattr(args, key)
+        if value is not None:
+            cfg[key] = tuple(value) if isinstance(value, list) else value
     tic = time.perf_counter()
     report, output = c.start(args, "sklearn-lra: time to accuracy", "results-time-to-accuracy")
     data = c.load_mnist_split(cfg["n_train"], cfg["n_test"])
