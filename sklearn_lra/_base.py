@@ -29,9 +29,10 @@ from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._initializers import INIT_SCHEMES, init_layers, resolve_init
-from ._network import Network
+from ._network import PREDICT_CHUNK_ROWS, Network
 from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
+from ._threads import blas_threads, forward_work
 from ._training import TrainingState
 from ._version import __version__
 from ._warnings import warn
@@ -98,6 +99,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": 0.999,
         "epsilon": 1e-8,
         "n_iter_no_change": 10,
+        "dtype": None,
     }
 
     _own_constraints = {
@@ -125,6 +127,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "dtype": [
+            Options(type, {np.float32, np.float64}),
+            StrOptions({"float32", "float64"}),
+            None,
+        ],
     }
 
     #: Names of the fitted attributes that hold the rule's own parameters.
@@ -201,8 +208,15 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         self._check_rule_activation(state.rule)
         self._warn_untrainable(state)
         max_iter = 1 if incremental else self.max_iter
-        self._train(state, X, Y, sw, y, max_iter, incremental)
+        with blas_threads(self._training_work(state.net, X), looks=3):
+            self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
+
+    def _training_work(self, net, X):
+        """Size of one minibatch's products, which sets the BLAS threads of a fit."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        itemsize = net.coefs[0].dtype.itemsize
+        return forward_work(net.layer_units(), min(rows, X.shape[0]), itemsize)
 
     # ---------------------------------------------------------- validation
 
@@ -220,9 +234,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         return sw
 
     def _validate_input(self, X, y, reset, incremental):
-        """Validate ``X`` and ``y``; keeps float32, accepts CSR/CSC."""
+        """Validate ``X`` and ``y``: cast to ``dtype`` if set, else keep float32; accept CSR/CSC."""
         if not reset and hasattr(self, "coefs_"):
             dtype = self.coefs_[0].dtype
+        elif self.dtype is not None:
+            dtype = np.dtype(self.dtype).type  # train in this dtype whatever X's
         else:
             dtype = (np.float64, np.float32)
         X, y = validate_data(
@@ -393,8 +409,14 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._network().predict_output(X)
+        net = self._network()
+        rows = min(X.shape[0], PREDICT_CHUNK_ROWS)
+        work = forward_work(net.layer_units(), rows, net.coefs[0].dtype.itemsize)
+        with np.errstate(over="ignore", invalid="ignore"), blas_threads(work):
+            out = net.predict_output(X)
+        # Computed in the weights' dtype, returned in X's if wider (float64 X, float32
+        # weights), as MLPClassifier's matrix products promote.
+        out = out.astype(np.result_type(out.dtype, X.dtype), copy=False)
         if not np.isfinite(out).all():
             raise ValueError(
                 f"The network's outputs overflow {out.dtype} for some rows of X: their "

@@ -66,7 +66,18 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's moment decay rates and stabiliser.
     n_iter_no_change : int, default=10
-        Epochs without improvement of more than ``tol`` before stopping."""
+        Epochs without improvement of more than ``tol`` before stopping.
+    dtype : {'float32', 'float64', np.float32, np.float64} or None, default=None
+        Floating-point type to train in, whatever the type of ``X``. None keeps
+        ``X``'s: float32 stays float32, anything else trains in float64, as
+        :class:`~sklearn.neural_network.MLPClassifier` does. ``'float32'``
+        halves the memory of the weights and the minibatches and makes
+        training faster (see ``benchmarks/float32_training.py``). The fitted
+        weights have this type; predictions are computed in it and returned
+        in the wider of it and the dtype of the ``X`` predicted (float64 for
+        float64 ``X``), as MLPClassifier's are. It is read on a fit from
+        scratch: ``warm_start`` and ``partial_fit`` continue in the fitted
+        weights' type."""
 
 SHARED_ATTRIBUTES = """\
 coefs_ : list of ndarray

@@ -74,6 +74,7 @@ SAMPLERS = {
     "beta_2": lambda r: _pick(r, [0.0, 0.999, 0.999999, float(r.uniform(0, 1))]),
     "epsilon": lambda r: _log_uniform(r, 1e-12, 1e-2),
     "n_iter_no_change": lambda r: _pick(r, [1, int(r.randint(1, 20)), np.inf]),
+    "dtype": lambda r: _pick(r, [None, None, "float32", np.float64]),
     # LRA
     "form": lambda r: _pick(r, ["fdbk", "diff", "lra_e"]),
     "beta": lambda r: _pick(r, [1e-8, _log_uniform(r, 1e-3, 10)]),
@@ -191,11 +192,12 @@ def _check_warnings(caught):
 
 
 def _check_model(est, X, y):
-    """Finite parameters, history and predictions, in the dtype of the data."""
+    """Finite parameters, history and predictions; parameters in ``dtype`` or the data's."""
     arrays = est.coefs_ + est.intercepts_
     arrays += [a for name in est._rule_attributes for a in getattr(est, name)]
     assert all(np.isfinite(a).all() for a in arrays), "non-finite parameters"
-    assert all(a.dtype == X.dtype for a in arrays), "parameters not in the data's dtype"
+    dtype = X.dtype if est.dtype is None else np.dtype(est.dtype)
+    assert all(a.dtype == dtype for a in arrays), "parameters not in the training dtype"
     assert np.isfinite(est.loss_curve_).all() and len(est.loss_curve_) == est.n_iter_
     if est.early_stopping:
         # -inf is an honest R^2 for an epoch whose predictions are far off; NaN is not.

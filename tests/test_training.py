@@ -125,12 +125,13 @@ def test_joblib_round_trip_then_partial_fit(cls):
 
 @pytest.mark.parametrize("cls", ALL)
 def test_float32_stays_float32(cls):
-    """float32 input gives float32 weights and float32 outputs."""
+    """float32 input gives float32 weights and float32 outputs (float64 for float64 X)."""
     X, y = _data(cls)
     est = fast_estimator(cls).fit(X.astype(np.float32), y)
     assert all(W.dtype == np.float32 for W in est.coefs_ + est.intercepts_)
-    out = est.predict_proba(X) if cls in CLASSIFIERS else est.predict(X)
-    assert out.dtype == np.float32
+    for X_pred, dtype in ((X.astype(np.float32), np.float32), (X, np.float64)):
+        out = est.predict_proba(X_pred) if cls in CLASSIFIERS else est.predict(X_pred)
+        assert out.dtype == dtype
 
 
 @pytest.mark.parametrize("cls", ALL)
