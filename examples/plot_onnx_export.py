@@ -22,7 +22,6 @@ included. This example needs the ``onnx`` extra
 # A standard scaler and a tanh network of 64 units trained by LRA on
 # scikit-learn's bundled 8x8 digits, in float32: the dtype ONNX runtimes
 # are fastest in, and the one the network then computes in.
-import os
 import warnings
 
 import matplotlib.pyplot as plt
@@ -38,16 +37,13 @@ from sklearn.preprocessing import StandardScaler
 import sklearn_lra.onnx  # noqa: F401 - registers the converters with skl2onnx
 from sklearn_lra import LRAClassifier
 
-# The test suite sets SKLEARN_LRA_EXAMPLE_QUICK=1 to train for a few epochs only.
-QUICK = os.environ.get("SKLEARN_LRA_EXAMPLE_QUICK") == "1"
-
 X, y = load_digits(return_X_y=True)
 X = X.astype(np.float32)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 
 pipe = make_pipeline(
     StandardScaler(),
-    LRAClassifier(hidden_layer_sizes=(64,), max_iter=5 if QUICK else 40, random_state=0),
+    LRAClassifier(hidden_layer_sizes=(64,), max_iter=40, random_state=0),
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)  # only in the quick test run
