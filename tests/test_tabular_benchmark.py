@@ -56,18 +56,8 @@ def _naive_mean_ranks(means):
     return {e: np.mean(r) for e, r in ranks.items()}
 
 
-def test_quick_run_report_matches_csv(bench, tmp_path):
-    tabular, _, _ = bench
-    out = tmp_path / "t.md"
-    argv = ["--quick", "--tables", "penguins", "Carseats", "--estimators", "MLP", "BP"]
-    argv += ["Linear", "--max-rows", "150", "--n-jobs", "1", "--output", str(out)]
-    tabular.main(argv)
-    md, df = out.read_text(), pd.read_csv(out.with_suffix(".csv"))
-    # One row per table x estimator x fold, each fold scored once.
-    assert len(df) == 2 * 3 * 3 and (df["error"].isna() | (df["error"] == "")).all()
-    assert df.groupby(["table", "estimator"]).size().eq(3).all()
-    clf = df[df.task == "classification"]
-    assert clf.score.between(0, 1).all() and clf.train_score.between(0, 1).all()
+def _check_report_against_csv(md, df):
+    """Every per-table mean ± std, mean, mean rank and fit time of ``md`` from ``df``."""
     for section, task in [("Classification", "classification"), ("Regression", "regression")]:
         cells, extra = _cells(md, section)
         sub = df[df.task == task]
@@ -83,7 +73,30 @@ def test_quick_run_report_matches_csv(bench, tmp_path):
             assert extra["mean rank", e] == pytest.approx(ranks[e], abs=6e-3)
             fit = sub[sub.estimator == e].fit_time.sum()
             assert extra["fit time (s, all folds)", e] == pytest.approx(fit, abs=0.06)
+
+
+def test_quick_run_report_matches_csv(bench, tmp_path):
+    tabular, _, _ = bench
+    out = tmp_path / "t.md"
+    argv = ["--quick", "--tables", "penguins", "Carseats", "--estimators", "MLP", "BP"]
+    argv += ["Linear", "--max-rows", "150", "--n-jobs", "1", "--output", str(out)]
+    tabular.main(argv)
+    md, df = out.read_text(), pd.read_csv(out.with_suffix(".csv"))
+    # One row per table x estimator x fold, each fold scored once.
+    assert len(df) == 2 * 3 * 3 and (df["error"].isna() | (df["error"] == "")).all()
+    assert df.groupby(["table", "estimator"]).size().eq(3).all()
+    clf = df[df.task == "classification"]
+    assert clf.score.between(0, 1).all() and clf.train_score.between(0, 1).all()
+    _check_report_against_csv(md, df)
     assert "Command: `python benchmarks/tabular.py --quick" in md and "cores" in md
+
+
+def test_shipped_report_matches_its_csv():
+    """benchmarks/tabular.md was written from benchmarks/tabular.csv, not edited by hand."""
+    md, csv = BENCH / "tabular.md", BENCH / "tabular.csv"
+    df = pd.read_csv(csv)
+    assert df.groupby(["table", "estimator"]).size().nunique() == 1  # every fold of every pair
+    _check_report_against_csv(md.read_text(), df)
 
 
 def test_load_table_drops_leaks_and_subsamples_by_class(bench):
