@@ -71,6 +71,11 @@ def parse_args(argv=None):
     )
     p.add_argument("--n-jobs", type=int, default=2)
     p.add_argument("--verbose", type=int, default=0, help="joblib progress messages")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="no fits: rewrite the Markdown of --output from its CSV, keeping its header",
+    )
     p.add_argument("--output", type=Path, default=None, help="Markdown path; CSV beside it")
     p.add_argument(
         "--machine-note",
@@ -176,8 +181,21 @@ def header(args, entries, load_before, load_after, command):
     return lines
 
 
+def rebuild(output):
+    """Rewrite ``output`` from the CSV beside it, keeping the header of the run."""
+    import pandas as pd
+
+    head = output.read_text().split("\n## Classification")[0].split("\n## Regression")[0]
+    df = pd.read_csv(output.with_suffix(".csv"), dtype={"error": object})
+    df["error"] = df["error"].fillna("")
+    output.write_text(markdown(df, head.rstrip("\n").splitlines()))
+    print(f"rewrote {output} from {output.with_suffix('.csv')}")
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.rebuild:
+        return rebuild(args.output)
     single_thread_env()
     entries = build_entries(args)
     command = "python benchmarks/tabular.py " + " ".join(

@@ -46,6 +46,22 @@ def mean_ranks(means):
     return means.rank(axis=1, ascending=False, method="average").mean(axis=0)
 
 
+def _paired_se(df, est, reference):
+    """Standard error of the gap to ``reference`` from its spread over the splits.
+
+    For each split (repeat, fold) the gap is averaged over the tables; the
+    standard error is the sample standard deviation of those averages over
+    the square root of their number (NaN with a single split).
+    """
+    keys = ["repeat", "fold", "table"]
+    a = df[df["estimator"] == est].set_index(keys)["score"]
+    b = df[df["estimator"] == reference].set_index(keys)["score"]
+    per_split = (a - b).groupby(level=["repeat", "fold"]).mean()
+    if len(per_split) < 2:
+        return np.nan
+    return per_split.std(ddof=1) / np.sqrt(len(per_split))
+
+
 def summary(df, reference="MLP"):
     """One row per estimator and task: mean score, mean rank, gap to ``reference``, times.
 
@@ -74,6 +90,7 @@ def summary(df, reference="MLP"):
             if ref is not None:
                 diff = means[est] - ref
                 rec["gap_to_reference"] = diff.mean()
+                rec["gap_se"] = _paired_se(sub, est, reference)
                 rec["worst_shortfall"] = diff.min()
                 rec["worst_table"] = diff.idxmin()
             out.append(rec)
@@ -124,12 +141,18 @@ def markdown(df, header, reference="MLP"):
         title = "Classification (accuracy)" if task == "classification" else "Regression (R²)"
         lines += ["", f"## {title}", ""]
         lines += _table_md(means, stds, task, times)
-        lines += ["", f"Summary ({task}); gaps in score units against {reference}:", ""]
+        lines += [
+            "",
+            f"Summary ({task}); gaps in score units against {reference}; ± SE: standard "
+            "error of the gap from its spread over the cross-validation splits (paired "
+            "comparison; gaps within about two SE are ties):",
+            "",
+        ]
         lines += [
             "| estimator | mean | mean rank | gap to "
-            f"{reference} | worst table shortfall | mean train score | fit time (s) "
+            f"{reference} | ± SE | worst table shortfall | mean train score | fit time (s) "
             "| fits | errors | ConvergenceWarnings | other warnings |",
-            "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
         ]
         for _, r in summ[summ["task"] == task].iterrows():
             worst = (
@@ -139,7 +162,8 @@ def markdown(df, header, reference="MLP"):
             )
             lines.append(
                 f"| {r['estimator']} | {_fmt(r['mean'], 4)} | {r['mean_rank']:.2f} | "
-                f"{_fmt(r.get('gap_to_reference'), 4)} | {worst} | {_fmt(r['train_mean'])} | "
+                f"{_fmt(r.get('gap_to_reference'), 4)} | {_fmt(r.get('gap_se'), 4)} | "
+                f"{worst} | {_fmt(r['train_mean'])} | "
                 f"{r['fit_time_total']:.1f} | {r['n_fits']} | {r['n_errors']} | "
                 f"{r['n_convergence_warnings']} | {r['n_other_warnings']} |"
             )
