@@ -69,6 +69,7 @@ KNOBS = {
 }
 # Fixed in every candidate: MLPClassifier's L2 penalty, so the family shares it.
 FIXED = {"alpha": 1e-4}
+PREFER = {"activation": "relu", "solver": "adam", "learning_rate_init": 1e-3}
 SCORE_FLOOR = -1.0  # a diverged regressor's R² counts as -1 in means and ranks
 
 
@@ -145,7 +146,7 @@ def clipped(df):
     return df["score"].fillna(SCORE_FLOOR).clip(lower=SCORE_FLOOR)
 
 
-def candidate_table(inner, labels, reference="MLP"):
+def candidate_table(inner, labels, params=None, reference="MLP"):
     """Per candidate: pooled inner mean, per-task means, mean rank, fold spread, shortfall."""
     inner = inner.assign(s=clipped(inner))
     means = inner.groupby(["table", "estimator"])["s"].mean().unstack()
@@ -159,6 +160,7 @@ def candidate_table(inner, labels, reference="MLP"):
         rows.append(
             dict(
                 candidate=lab,
+                params=(params or {}).get(lab, {}),
                 inner_mean=means[lab].mean(),
                 clf_mean=means.loc[task_of == "classification", lab].mean(),
                 reg_mean=means.loc[task_of == "regression", lab].mean(),
@@ -170,7 +172,26 @@ def candidate_table(inner, labels, reference="MLP"):
                 conv_warnings=int(warned.get(lab, 0)),
             )
         )
-    return pd.DataFrame(rows).sort_values("inner_mean", ascending=False).reset_index(drop=True)
+    gaps, _ = paired_gap_to_best(inner, labels)
+    out = pd.DataFrame(rows).join(gaps, on="candidate")
+    return out.sort_values("inner_mean", ascending=False).reset_index(drop=True)
+
+
+def paired_gap_to_best(inner, labels):
+    """Per candidate: mean inner gap to the pooled best candidate and its standard error.
+
+    For each outer fold the gap is averaged over the tables (a paired comparison:
+    same tables, same splits); the standard error is the standard deviation of
+    those fold averages over the square root of the number of folds.
+    """
+    inner = inner.assign(s=clipped(inner))
+    per = inner.groupby(["fold", "table", "estimator"])["s"].mean().unstack()
+    pooled = inner.groupby(["table", "estimator"])["s"].mean().unstack()[labels].mean()
+    best = pooled.idxmax()
+    gaps = per[labels].sub(per[best], axis=0).groupby(level="fold").mean()
+    n = len(gaps)
+    se = gaps.std(ddof=1) / np.sqrt(n) if n > 1 else gaps.mean() * np.nan
+    return pd.DataFrame({"gap_to_best": gaps.mean(), "gap_se": se}), best
 
 
 def choose_per_fold(inner, labels):
@@ -217,21 +238,50 @@ def _mnist_job(entry, dname, Xtr, ytr, Xva, yva):
     )
 
 
-def recommend(cands, mnist, top, tolerance):
-    """The best inner candidate unless it is more than ``tolerance`` below the best of the
-    top candidates on MNIST or Fashion-MNIST validation; then the next one, and so on."""
+def preferred_label(cands, prefer):
+    """The best-scoring candidate whose parameters include all of ``prefer`` (or None)."""
+    for _, r in cands.iterrows():  # sorted by inner mean
+        if all(r.params.get(k) == v for k, v in prefer.items()):
+            return r.candidate
+    return None
+
+
+def recommend(cands, mnist, top, tolerance, prefer=None):
+    """The recommended candidate and the reason.
+
+    Ties: candidates whose paired inner gap to the best is within two standard
+    errors. If a tied candidate has the ``prefer`` settings (MLPClassifier's
+    activation, solver and learning rate), it is taken, so that the family
+    shares BP's defaults unless the data say otherwise. Otherwise the best
+    inner candidate. Either way the pick must be within ``tolerance`` of the
+    best MNIST and Fashion-MNIST validation accuracy of the checked candidates;
+    if not, the next candidate by inner score is tried.
+    """
+    tied = cands[cands.gap_to_best >= -2 * cands.gap_se.fillna(0)].candidate.tolist()
+    pref = preferred_label(cands, prefer or {})
+    order = list(cands.candidate)
+    why = "best mean inner score"
+    if pref is not None and pref in tied and pref != order[0]:
+        order.remove(pref)
+        order.insert(0, pref)
+        why = (
+            f"tied with the best mean inner score (within two paired standard errors; "
+            f"{len(tied)} candidates tied) and has MLPClassifier's settings"
+        )
     if mnist is None or mnist.empty:
-        return cands.candidate.iloc[0], "best pooled inner score (no MNIST check run)"
+        return order[0], why + " (no MNIST check run)"
     acc = mnist.pivot(index="estimator", columns="dataset", values="val_accuracy")
-    shortlist = list(cands.candidate.iloc[:top])
-    best = acc.loc[shortlist].max()
-    for lab in shortlist:
+    checked = [lab for lab in order if lab in acc.index]
+    best = acc.loc[checked].max()
+    for lab in order:
+        if lab not in acc.index:
+            continue
         if (acc.loc[lab] >= best - tolerance).all():
-            return lab, (
-                f"best pooled inner score among the top {top} within {tolerance * 100:.0f} "
-                "point(s) of the shortlist's best MNIST and Fashion-MNIST validation accuracy"
+            return lab, why + (
+                f"; within {tolerance * 100:.0f} point(s) of the best MNIST and Fashion-MNIST "
+                "validation accuracy of the checked candidates"
             )
-    return shortlist[0], "no shortlisted candidate passed the MNIST check; best inner score"
+    return order[0], why + "; no checked candidate passed the MNIST check"
 
 
 def _fmt(x, d=4):
@@ -246,10 +296,10 @@ def outer_table(outer, choices):
     return outer.groupby(["task", "table", "entry"])["score"].mean().unstack("entry")
 
 
-def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, loads):
-    """The Markdown record of one selection."""
+def _head(args, command, elapsed, loads):
+    """The record's opening lines: command, machine, protocol."""
     base = args.estimator
-    lines = [
+    return [
         f"# Nested selection of {base}'s defaults on the tabular suite",
         "",
         f"Command: `{command}`  ",
@@ -268,18 +318,26 @@ def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, load
         f"on a standardised target, floored at {SCORE_FLOOR:g} in means). Parameters fixed in "
         f"every candidate: {FIXED}; all others at the installed defaults. "
         "Noise: `fold std` is the standard deviation over the outer folds of a candidate's "
-        "mean inner score; differences below it are ties.",
+        "mean inner score; `gap to best ± SE` is the paired gap to the best candidate "
+        "(averaged over tables per fold) with its standard error over the folds.",
+    ]
+
+
+def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, loads, head=None):
+    """The Markdown record of one selection (``head``: the opening lines of a rebuild)."""
+    lines = (head or _head(args, command, elapsed, loads)) + [
         "",
         "## Candidates, by mean inner validation score (all tables)",
         "",
         "| candidate | inner mean | classification | regression | mean rank | fold std | "
-        "gap to MLP | worst shortfall vs MLP | ConvergenceWarnings |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        "gap to best ± SE | gap to MLP | worst shortfall vs MLP | ConvergenceWarnings |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for _, r in cands.iterrows():
         lines.append(
             f"| {r.candidate} | {_fmt(r.inner_mean)} | {_fmt(r.clf_mean)} | "
             f"{_fmt(r.reg_mean)} | {r.mean_rank:.2f} | {_fmt(r.fold_std)} | "
+            f"{_fmt(r.gap_to_best)} ± {_fmt(r.gap_se)} | "
             f"{_fmt(r.gap_to_mlp)} | {_fmt(r.worst_shortfall, 3)} ({r.worst_table}) | "
             f"{r.conv_warnings} |"
         )
@@ -316,7 +374,19 @@ def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, load
                 f"| {lab} | {_fmt(acc.loc[lab].get('MNIST'))} | "
                 f"{_fmt(acc.loc[lab].get('Fashion-MNIST'))} | {ft.loc[lab].get('MNIST'):.1f} |"
             )
-    lines += ["", "## Recommendation", "", f"`{pick}`: {why}.", ""]
+    lines += [
+        "",
+        "## Recommendation",
+        "",
+        f"`{pick}`: {why}.",
+        "",
+        "Rule: candidates whose paired inner gap to the best is within two standard errors "
+        "are tied; a tied candidate with MLPClassifier's activation, solver and learning "
+        f"rate ({PREFER}) is preferred, else the best; the pick must be within "
+        f"{args.mnist_tolerance * 100:.0f} point(s) of the best MNIST and Fashion-MNIST "
+        "validation accuracy among the checked candidates (else the next one).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -333,14 +403,41 @@ def parse_args(argv=None):
     p.add_argument("--data-home", default="/work/shared/data")
     p.add_argument("--n-jobs", type=int, default=2)
     p.add_argument("--output", type=Path, default=None)
+    p.add_argument("--rebuild", action="store_true", help="no fits: rewrite --output from its CSVs")
     args = p.parse_args(argv)
     if args.output is None:
         args.output = HERE / f"tabular_select_{args.estimator}.md"
     return args
 
 
+def rebuild(args):
+    """Rewrite the record of ``args.output`` from its CSVs (no fits), keeping its header.
+
+    The candidates are those of ``--grid`` or the default grid, as in the run.
+    """
+    head = args.output.read_text().split("\n## Candidates")[0].rstrip("\n").splitlines()
+    stem = args.output.with_suffix("")
+    rows = pd.read_csv(f"{stem}.csv", dtype={"error": object})
+    rows["error"] = rows["error"].fillna("")
+    inner, outer = rows[rows.phase == "inner"], rows[rows.phase == "outer"]
+    mnist_csv = Path(f"{stem}_mnist.csv")
+    mnist = pd.read_csv(mnist_csv) if mnist_csv.exists() else None
+    grid = grid_from_json(args.grid) if args.grid else default_grid(args.estimator)
+    params = {label_of(g): g for g in grid}
+    labels = list(params)
+    table = candidate_table(inner, labels, params)
+    choices = choose_per_fold(inner, labels)
+    pick, why = recommend(table, mnist, args.mnist_top, args.mnist_tolerance, PREFER)
+    text = report(args, table, choices, outer, mnist, pick, why, None, None, None, head)
+    args.output.write_text(text)
+    print(text)
+    print("recommended parameters:", json.dumps(params[pick]))
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.rebuild:
+        return rebuild(args)
     single_thread_env()
     command = "python benchmarks/tabular_select.py " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
@@ -353,15 +450,19 @@ def main(argv=None):
         raise SystemExit("two candidates share a label; make the grid's values distinct")
     fixed = [Entry("MLP", "MLP"), Entry(f"{args.estimator} installed defaults", args.estimator)]
     inner, data = run_inner(cands + fixed, args.tables, args.outer, args.max_rows, args.n_jobs)
-    table = candidate_table(inner, labels)
-    choices = choose_per_fold(inner, labels)
     by_label = {c.label: c for c in cands}
+    table = candidate_table(inner, labels, {c.label: c.params for c in cands})
+    choices = choose_per_fold(inner, labels)
     outer = run_outer({k: by_label[v[0]] for k, v in choices.items()}, fixed, data, args.n_jobs)
     mnist = None
     if args.mnist_rows:
-        short = [by_label[lab] for lab in table.candidate.iloc[: args.mnist_top]]
-        mnist = mnist_validation(short + fixed, args.mnist_rows, args.n_jobs, args.data_home)
-    pick, why = recommend(table, mnist, args.mnist_top, args.mnist_tolerance)
+        short = list(table.candidate.iloc[: args.mnist_top])
+        pref = preferred_label(table, PREFER)
+        short += [pref] if pref is not None and pref not in short else []
+        mnist = mnist_validation(
+            [by_label[lab] for lab in short] + fixed, args.mnist_rows, args.n_jobs, args.data_home
+        )
+    pick, why = recommend(table, mnist, args.mnist_top, args.mnist_tolerance, PREFER)
     loads = (load0, load_average())
     text = report(
         args, table, choices, outer, mnist, pick, why, command, time.time() - start, loads

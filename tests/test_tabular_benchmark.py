@@ -79,12 +79,12 @@ def test_quick_run_report_matches_csv(bench, tmp_path):
     tabular, _, _ = bench
     out = tmp_path / "t.md"
     argv = ["--quick", "--tables", "penguins", "Carseats", "--estimators", "MLP", "BP"]
-    argv += ["Linear", "--max-rows", "150", "--n-jobs", "1", "--output", str(out)]
+    argv += ["Linear", "--max-rows", "150", "--splits", "2", "--n-jobs", "1", "--output", str(out)]
     tabular.main(argv)
     md, df = out.read_text(), pd.read_csv(out.with_suffix(".csv"))
     # One row per table x estimator x fold, each fold scored once.
-    assert len(df) == 2 * 3 * 3 and (df["error"].isna() | (df["error"] == "")).all()
-    assert df.groupby(["table", "estimator"]).size().eq(3).all()
+    assert len(df) == 2 * 3 * 2 and (df["error"].isna() | (df["error"] == "")).all()
+    assert df.groupby(["table", "estimator"]).size().eq(2).all()
     clf = df[df.task == "classification"]
     assert clf.score.between(0, 1).all() and clf.train_score.between(0, 1).all()
     _check_report_against_csv(md, df)
@@ -173,6 +173,19 @@ def test_selection_chooses_on_inner_scores_only(bench):
     ordered = sel.candidate_table(inner, ["A", "B"])
     assert sel.recommend(ordered, mnist, top=2, tolerance=0.01)[0] == "B"
     assert sel.recommend(ordered, mnist, top=2, tolerance=0.2)[0] == "A"
+    # Paired gap of B to the best (A) per fold: +0.05 and -1.025, SE = their std / sqrt(2).
+    gap_se = np.std([0.05, -1.025], ddof=1) / np.sqrt(2)
+    assert table.loc["B", "gap_to_best"] == pytest.approx(-0.4875)
+    assert table.loc["B", "gap_se"] == pytest.approx(gap_se)
+    # B is tied with A (gap within two SE): with B's settings preferred, B is recommended.
+    prefer = {"solver": "adam"}
+    params = {"A": {"solver": "sgd"}, "B": {"solver": "adam"}}
+    tied = sel.candidate_table(inner, ["A", "B"], params)
+    assert sel.recommend(tied, None, top=2, tolerance=0.01, prefer=prefer)[0] == "B"
+    # A clear winner is not overruled by the preference.
+    inner.loc[inner.estimator == "B", "score"] -= 5.0
+    clear = sel.candidate_table(inner, ["A", "B"], params)
+    assert sel.recommend(clear, None, top=2, tolerance=0.01, prefer=prefer)[0] == "A"
 
 
 def test_selection_command_runs_end_to_end(bench, tmp_path):
