@@ -119,12 +119,12 @@ def _job(entry, name, task, fold, phase, X, y, train, test):
     return row
 
 
-def run_inner(entries, tables, n_outer, max_rows, n_jobs):
-    """Every entry on every table's inner hold-out of every outer fold."""
+def run_inner(entries, tables, n_outer, max_rows, n_jobs, seed=0):
+    """Every entry on every table's inner hold-out of every outer fold (splits of ``seed``)."""
     jobs, data = [], {}
     for name in tables:
         X, y, task = load_table(name, max_rows=max_rows)
-        data[name] = (X, y, task, list(outer_inner_splits(y, task, n_outer)))
+        data[name] = (X, y, task, list(outer_inner_splits(y, task, n_outer, seed)))
         for k, _, _, itr, iva in data[name][3]:
             for e in entries:
                 jobs.append(delayed(_job)(e, name, task, k, "inner", X, y, itr, iva))
@@ -311,7 +311,8 @@ def _head(args, command, elapsed, loads):
         f"Hardware: {cpu_model()}; joblib workers: {args.n_jobs}, one BLAS thread each",
         "",
         f"Protocol: {len(args.tables)} tables, at most {args.max_rows} rows each (stratified "
-        f"subsample, seed 0), {args.outer} outer folds (stratified for classification, seed 0). "
+        f"subsample, seed 0), {args.outer} outer folds (stratified for classification, seed "
+        f"{args.seed}). "
         "Inside each outer training part a stratified hold-out of a third scores every "
         "candidate (inner validation); the outer test parts are used only to evaluate the "
         "candidate chosen on that fold's inner data. Scores: accuracy, R² (regression, "
@@ -396,6 +397,7 @@ def parse_args(argv=None):
     p.add_argument("--grid", help="JSON: dict of lists (a product) or list of dicts")
     p.add_argument("--tables", nargs="+", default=list(TABLES))
     p.add_argument("--outer", type=int, default=3)
+    p.add_argument("--seed", type=int, default=0, help="seed of the outer and inner splits")
     p.add_argument("--max-rows", type=int, default=1500)
     p.add_argument("--mnist-rows", type=int, default=3000, help="0 skips the MNIST check")
     p.add_argument("--mnist-top", type=int, default=3, help="shortlist checked on MNIST")
@@ -449,7 +451,9 @@ def main(argv=None):
     if len(set(labels)) != len(labels):
         raise SystemExit("two candidates share a label; make the grid's values distinct")
     fixed = [Entry("MLP", "MLP"), Entry(f"{args.estimator} installed defaults", args.estimator)]
-    inner, data = run_inner(cands + fixed, args.tables, args.outer, args.max_rows, args.n_jobs)
+    inner, data = run_inner(
+        cands + fixed, args.tables, args.outer, args.max_rows, args.n_jobs, args.seed
+    )
     by_label = {c.label: c for c in cands}
     table = candidate_table(inner, labels, {c.label: c.params for c in cands})
     choices = choose_per_fold(inner, labels)
