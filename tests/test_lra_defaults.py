@@ -114,3 +114,19 @@ def test_zero_initialisation_trains_with_the_shared_training_defaults():
                 init="zeros", activation=activation, random_state=0, **shared
             ).fit(X[:1000], y[:1000])
         assert model.score(X[1000:], y[1000:]) > 0.4, activation
+
+
+def test_update_cap_bounds_sgd_steps_but_not_adam_steps():
+    # The caps rescale a layer's direction to a smaller norm. Under SGD the
+    # step is that direction times the rate, so a tight cap shrinks the
+    # weights; adam divides each coordinate by its own running root mean
+    # square, which the same rescaling leaves unchanged, so under adam the
+    # caps bound nothing (what moves LRA under adam is the rate alone).
+    X, y = _binary()
+    norms = {}
+    for solver, rate in (("sgd", 0.01), ("adam", 1e-3)):
+        for cap in (1e-3, None):
+            model = _fit(X, y, solver=solver, learning_rate_init=rate, update_cap=cap)
+            norms[solver, cap] = np.linalg.norm(model.coefs_[0])
+    assert norms["sgd", 1e-3] < 0.01 * norms["sgd", None]
+    assert abs(norms["adam", 1e-3] / norms["adam", None] - 1) < 0.1
