@@ -6,6 +6,7 @@ replaces them, so a shared parameter is documented once.
 """
 
 import inspect
+import re
 
 SHARED_PARAMETERS = """\
 hidden_layer_sizes : int or tuple of int, default=(100,)
@@ -108,6 +109,7 @@ def fill_doc(cls):
     """
     init_default = inspect.signature(cls.__init__).parameters["init"].default
     parameters = SHARED_PARAMETERS.replace("{init_default}", repr(init_default))
+    parameters = _class_defaults(parameters, cls)
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__
@@ -119,6 +121,23 @@ def fill_doc(cls):
         doc = doc.replace(marker, text)
     cls.__doc__ = doc
     return cls
+
+
+#: Shared parameters whose default a rule may set differently from the base.
+_PER_CLASS_DEFAULTS = ("activation", "solver", "learning_rate_init", "alpha")
+
+
+def _class_defaults(text, cls):
+    """``text`` with the defaults of ``_PER_CLASS_DEFAULTS`` read from ``cls``'s signature."""
+    signature = inspect.signature(cls.__init__).parameters
+
+    def own(match):
+        indent, name, kind, _ = match.groups()
+        if name not in _PER_CLASS_DEFAULTS or name not in signature:
+            return match.group(0)
+        return f"{indent}{name} : {kind}, default={signature[name].default!r}"
+
+    return re.sub(r"^(\s*)(\w+) : (.+?), default=(\S+)$", own, text, flags=re.M)
 
 
 def _block(text):
