@@ -352,14 +352,21 @@ def scores(df):
 
     df = df.copy()
     df["image"] = df.dataset.isin(IMAGE_SETS)
-    per = df.groupby(["label", "dataset"]).agg(val=("val", "mean"), t=("fit_time", "sum"))
+    per = df.groupby(["label", "dataset"]).agg(
+        val=("val", "mean"), t=("fit_time", "sum"), epochs=("n_iter", "mean")
+    )
     mlp = per.loc["MLPClassifier"] if "MLPClassifier" in per.index.get_level_values(0) else None
     rows = []
     for label, g in per.groupby(level=0):
         g = g.droplevel(0)
         tab = g[~g.index.isin(IMAGE_SETS)]
         img = g[g.index.isin(IMAGE_SETS)]
-        row = dict(label=label, tab=tab.val.mean(), img=img.val.mean() if len(img) else np.nan)
+        row = dict(
+            label=label,
+            tab=tab.val.mean(),
+            img=img.val.mean() if len(img) else np.nan,
+            epochs=tab.epochs.mean(),
+        )
         if mlp is not None:
             m = mlp.reindex(tab.index)
             gap = tab.val - m.val

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
 
-from sklearn_lra import LRAClassifier, LRARegressor
+from sklearn_lra import LRAClassifier
 
 
 def _binary():
@@ -94,15 +94,16 @@ CHOSEN = {
     "activation": "relu",
     "solver": "adam",
     "learning_rate_init": 3e-3,
-    "alpha": 1e-4,
+    "alpha": 0.0,
     "init": "zeros",
 }
 
 
 def test_lra_defaults_and_their_documentation():
-    # LRA sets its training defaults itself, so they do not move with the
-    # base's; the shared parameter section of its docstring shows them.
-    for cls in (LRAClassifier, LRARegressor):
+    # LRAClassifier sets its training defaults itself, so they do not move
+    # with the base's; the shared parameter section of its docstring shows
+    # them. (LRARegressor was not studied and keeps the base's.)
+    for cls in [LRAClassifier]:
         params = cls().get_params()
         assert {k: params[k] for k in CHOSEN} == CHOSEN
         doc = cls.__doc__
