@@ -6,7 +6,13 @@ Build (offline, warnings are errors)::
 
 The example gallery runs every ``examples/plot_*.py``; set the environment
 variable ``SKLEARN_LRA_DOCS_RUN_EXAMPLES=0`` to build its pages without
-running them (the test suite does, and runs the examples separately).
+running them.
+
+Nothing is fetched from the network, at build time or when a page is read:
+the equations are rendered by a copy of MathJax that the
+``sphinx-mathjax-offline`` package ships and the build copies into
+``_static``, and the links to scikit-learn, numpy and scipy come from the
+inventories kept in ``_intersphinx/`` (see ``make_inventories.py`` there).
 """
 
 import importlib.util
@@ -30,7 +36,10 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # A copy of MathJax 3 in _static, in place of the CDN: maths renders offline.
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -40,7 +49,15 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "README.md", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = [
+    "_build",
+    "_intersphinx",
+    # Left by older sphinx-gallery builds; it loads scripts from a CDN.
+    "sg_execution_times.rst",
+    "README.md",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+]
 
 # sklearn_lra.inspection is optional: its page drops out (the API index globs
 # for it) when the module is not there, instead of failing the build.
@@ -50,8 +67,12 @@ if importlib.util.find_spec("sklearn_lra.inspection") is None:
 # -- autodoc / autosummary / numpydoc ----------------------------------------
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# Every public method, inherited ones included (fit, predict, score,
+# get_params, ...): the class template asks for them.
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
+# "fit()" rather than "LRAClassifier.fit()" in a page's table of contents.
+toc_object_entries_show_parents = "hide"
 # numpydoc writes the member tables from the docstrings' own sections; the
 # autosummary class template lists the public methods.
 numpydoc_show_class_members = False
@@ -59,6 +80,17 @@ numpydoc_class_members_toctree = False
 # The equations in the docstrings are ASCII (``h_l = z_{l-1} W_l + b_l``);
 # keep literal text literal rather than guessing cross-references.
 numpydoc_xref_param_type = False
+
+# -- intersphinx: local inventories, so that an offline build links too ------
+
+intersphinx_mapping = {
+    name: (url, str(DOC / "_intersphinx" / f"{name}.inv"))
+    for name, url in (
+        ("sklearn", "https://scikit-learn.org/stable/"),
+        ("numpy", "https://numpy.org/doc/stable/"),
+        ("scipy", "https://docs.scipy.org/doc/scipy/"),
+    )
+}
 
 # -- sphinx-gallery ----------------------------------------------------------
 
@@ -83,6 +115,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     # A failing example fails the build, like any other warning.
     "only_warn_on_example_error": False,
+    # No sg_execution_times pages: they load their table scripts from a CDN.
+    "write_computation_times": False,
 }
 
 # -- MyST (results.md is written by ``python -m sklearn_lra reproduce``) -----
@@ -98,5 +132,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
-html_static_path = []
+# The results pages have no section of their own to navigate: their tables
+# and figures get the width of the left sidebar.
+html_sidebars = {"results*": []}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False

@@ -27,10 +27,10 @@ every epoch of training.
 # The monitor is a scikit-learn callback: it is attached with
 # ``set_callbacks`` and measures the angles on the data it was given (here 500
 # training images) after each epoch, without changing the training.
-import os
 import warnings
 
 import matplotlib.pyplot as plt
+import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -38,15 +38,23 @@ from sklearn.model_selection import train_test_split
 from sklearn_lra import DFAClassifier, FAClassifier, LRAClassifier
 from sklearn_lra.inspection import AlignmentMonitor, alignment_angles, plot_alignment
 
-# The test suite sets SKLEARN_LRA_EXAMPLE_QUICK=1 to train for a few epochs only.
-MAX_ITER = 3 if os.environ.get("SKLEARN_LRA_EXAMPLE_QUICK") == "1" else 40
-
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X / 16.0, y, test_size=0.3, stratify=y, random_state=0
 )
 
-common = dict(hidden_layer_sizes=(64, 64), max_iter=MAX_ITER, tol=0.0, random_state=0)
+# The optimiser is spelled out, so that the angles below do not depend on
+# the estimators' defaults.
+common = dict(
+    hidden_layer_sizes=(64, 64),
+    activation="tanh",
+    solver="sgd",
+    learning_rate_init=0.01,
+    momentum=0.9,
+    max_iter=40,
+    tol=0.0,
+    random_state=0,
+)
 models = {
     "FA": FAClassifier(**common),
     "DFA": DFAClassifier(**common),
@@ -76,14 +84,22 @@ print("layers:", result.layers)
 # The angles during training
 # --------------------------
 # FA and DFA start near 90 degrees, where random feedback is uncorrelated
-# with the gradient, and align as training proceeds: the forward weights
-# learn to agree with the fixed feedback. LRA starts from all-zero weights,
-# where the back-propagation gradient of the hidden layers is zero and no
-# angle is defined; within two epochs its hidden-layer updates are already well
-# below 90 degrees, and on the test images they end below FA's and DFA's
-# (see the printed angles), although LRA sends its error down
-# through random matrices and moves each layer towards a target rather than
-# along a gradient.
+# with the gradient, and align steadily as training proceeds: the forward
+# weights learn to agree with the fixed feedback. LRA starts from all-zero
+# weights, where the back-propagation gradient of the hidden layers is zero
+# and no angle is defined. Its path is not monotone: within a few epochs its
+# hidden-layer updates come to within about 30 to 50 degrees of the gradient,
+# then the angles climb back to about 80 degrees around the tenth epoch, while
+# the upper layers leave zero and the targets change quickly, and only then
+# fall again, to end below FA's and DFA's (see the printed angles), although
+# LRA sends its error down through random matrices and moves each layer
+# towards a target rather than along a gradient.
+for name, monitor in monitors.items():
+    history = np.asarray(monitor.angles_)[:, :-1]  # hidden layers only
+    epochs = [1, 4, 10, 20, len(history)]
+    shown = "  ".join(f"{e:>2}: {history[e - 1].max():4.0f}" for e in epochs)
+    print(f"{name:<16} largest hidden-layer angle after epoch {shown}")
+
 fig, axes = plt.subplots(1, len(models), figsize=(12, 3.6), sharey=True)
 for ax, (name, monitor) in zip(axes, monitors.items()):
     plot_alignment(monitor, ax=ax)

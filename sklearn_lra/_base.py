@@ -9,7 +9,6 @@ hyperparameters and implements :meth:`BaseNetwork._make_rule`.
 
 import copy
 import os
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -18,20 +17,25 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.callback import CallbackSupportMixin
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
+    column_or_1d,
     validate_data,
 )
 
 from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
-from ._initializers import INIT_SCHEMES, init_matrix
-from ._network import Network
+from ._initializers import INIT_SCHEMES, init_layers, resolve_init
+from ._network import PREDICT_CHUNK_ROWS, Network
+from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
+from ._threads import blas_threads, forward_work
 from ._training import TrainingState
 from ._version import __version__
+from ._warnings import warn
 
 _SCHEDULES = ("constant", "invscaling", "adaptive")
 # Attributes scikit-learn's callback machinery sets during a fit and removes after it.
@@ -46,6 +50,20 @@ def _physical_memory():
         return None
 
 
+def _classifier_targets(y):
+    """A classifier's ``y``: 1-d labels or a multilabel indicator matrix; else a clear error."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    if y.ndim == 2 and type_of_target(y) != "multilabel-indicator":
+        raise ValueError(
+            f"y of shape {y.shape} is {type_of_target(y)!r}: the classifiers take one "
+            "label per sample, or a multilabel indicator matrix of 0s and 1s. Wrap the "
+            "classifier in sklearn.multioutput.MultiOutputClassifier for several "
+            "multiclass targets."
+        )
+    return y
+
+
 class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared engine of every estimator of the package; not for direct use."""
 
@@ -54,16 +72,18 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     #: runner's cache then trains that rule's configurations again.
     _rule_revision = 0
 
+    # MLPClassifier's defaults for every parameter the two share: the
+    # estimators are drop-in replacements; a rule overrides what it needs.
     _own_defaults = {
         "hidden_layer_sizes": (100,),
-        "activation": "tanh",
-        "init": "glorot_uniform",
+        "activation": "relu",
+        "init": "auto",
         "init_scale": None,
-        "solver": "sgd",
-        "alpha": 0.0,
+        "solver": "adam",
+        "alpha": 1e-4,
         "batch_size": "auto",
         "learning_rate": "constant",
-        "learning_rate_init": 0.01,
+        "learning_rate_init": 1e-3,
         "power_t": 0.5,
         "max_iter": 200,
         "shuffle": True,
@@ -79,12 +99,13 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": 0.999,
         "epsilon": 1e-8,
         "n_iter_no_change": 10,
+        "dtype": None,
     }
 
     _own_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "init": [StrOptions(set(INIT_SCHEMES))],
+        "init": [StrOptions({*INIT_SCHEMES, "auto"})],
         "init_scale": [Interval(Real, 0, None, closed="left"), None],
         "solver": [StrOptions({"sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -106,6 +127,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "dtype": [
+            Options(type, {np.float32, np.float64}),
+            StrOptions({"float32", "float64"}),
+            None,
+        ],
     }
 
     #: Names of the fitted attributes that hold the rule's own parameters.
@@ -180,9 +206,17 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         else:
             state = self._continued_state(X.dtype, keep_optimizer=incremental)
         self._check_rule_activation(state.rule)
+        self._warn_untrainable(state)
         max_iter = 1 if incremental else self.max_iter
-        self._train(state, X, Y, sw, y, max_iter, incremental)
+        with blas_threads(self._training_work(state.net, X), looks=3):
+            self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
+
+    def _training_work(self, net, X):
+        """Size of one minibatch's products, which sets the BLAS threads of a fit."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        itemsize = net.coefs[0].dtype.itemsize
+        return forward_work(net.layer_units(), min(rows, X.shape[0]), itemsize)
 
     # ---------------------------------------------------------- validation
 
@@ -194,14 +228,17 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         cw = self._class_weights(y, incremental)
         if cw is not None:
             sw = cw.astype(X.dtype) if sw is None else sw * cw.astype(X.dtype)
-        if sw is not None and sw.max() > 0:
-            sw = sw / sw.max()  # only ratios matter; this keeps sums finite
+        if sw is not None and sw.max() > 0 and not np.isfinite(sw.sum()):
+            # The gradients use ratios only; the L2 term uses sums, kept finite.
+            sw = sw / sw.max()
         return sw
 
     def _validate_input(self, X, y, reset, incremental):
-        """Validate ``X`` and ``y``; keeps float32, accepts CSR/CSC."""
+        """Validate ``X`` and ``y``: cast to ``dtype`` if set, else keep float32; accept CSR/CSC."""
         if not reset and hasattr(self, "coefs_"):
             dtype = self.coefs_[0].dtype
+        elif self.dtype is not None:
+            dtype = np.dtype(self.dtype).type  # train in this dtype whatever X's
         else:
             dtype = (np.float64, np.float32)
         X, y = validate_data(
@@ -211,9 +248,11 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             reset=reset,
             accept_sparse=["csr", "csc"],
             dtype=dtype,
-            multi_output=not is_classifier(self),
+            multi_output=True,
             y_numeric=not is_classifier(self),
         )
+        if is_classifier(self):
+            y = _classifier_targets(y)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # minibatches slice rows, which CSR does cheaply
         return X, y
@@ -245,15 +284,27 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     def _check_rule_activation(self, rule):
         """Warn when a derivative-based rule meets an activation with no gradient."""
         if rule.needs_derivative and not ACTIVATIONS[self.activation].has_gradient:
-            warnings.warn(
+            warn(
                 f"{type(self).__name__} uses the derivative of the activation to send "
                 f"its learning signal to the hidden layers, and "
                 f"activation={self.activation!r} has a zero derivative almost "
                 "everywhere: only the output layer will learn. Use LRAClassifier / "
                 "LRARegressor, or a differentiable activation.",
                 UserWarning,
-                stacklevel=4,
             )
+
+    def _warn_untrainable(self, state):
+        """Warn, before training, about settings with which the rule cannot train."""
+        problems = state.rule.setting_problems(self.activation)
+        if state.init_scheme == "zeros":
+            problem = state.rule.zero_init_problem(self.activation)
+            if problem is not None:
+                problems.append(
+                    f"from init='zeros' it cannot train: {problem}. Use init='auto' or "
+                    "a random initialisation"
+                )
+        for problem in problems:
+            warn(f"{type(self).__name__}: {problem}.", UserWarning)
 
     # ------------------------------------------------------------ state
 
@@ -262,15 +313,14 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         units = [n_features] + self._hidden_sizes() + [n_outputs]
         self._check_network_fits_in_memory(units, dtype)
         rng = self._random_state
-        coefs = [
-            init_matrix(self.init, (units[i], units[i + 1]), rng, self.init_scale, dtype)
-            for i in range(len(units) - 1)
-        ]
-        intercepts = [np.zeros(n, dtype=dtype) for n in units[1:]]
-        net = Network(coefs, intercepts, self.activation, self._output_function())
         rule = self._make_rule()
+        scheme = resolve_init(self.init, rule, self.activation)
+        coefs, intercepts = init_layers(scheme, units, rng, self.init_scale, dtype, self.activation)
+        net = Network(coefs, intercepts, self.activation, self._output_function())
         extra = rule.init_params(units, rng, dtype)
-        return TrainingState(net, rule, extra, self)
+        state = TrainingState(net, rule, extra, self)
+        state.init_scheme = scheme
+        return state
 
     def _check_continuable(self):
         """Refuse to continue when the parameters no longer describe the fitted network."""
@@ -303,7 +353,10 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         if optimizers is not None and len(optimizers) != 1 + len(rule.learning_rates()):
             optimizers = None  # the learned rule parameters changed (e.g. gamma from 0)
         # Optimizer state refers to arrays by position, so it survives the copy.
-        return TrainingState(net, rule, extra, self, optimizers)
+        state = TrainingState(net, rule, extra, self, optimizers)
+        # Epochs split over several calls shuffle as one fit's epochs do.
+        state.order = getattr(self, "_shuffle_order", None)
+        return state
 
     def _reset_history(self):
         """Clear the per-epoch records of an earlier fit."""
@@ -334,7 +387,10 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         """Publish the trained parameters as fitted attributes."""
         for name, value in self._fitted_attributes(state).items():
             setattr(self, name, value)
+        # MLPClassifier's loss_: the task loss (with the L2 term) of the last epoch.
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         self._optimizers = state.optimizers
+        self._shuffle_order = state.order
 
     # ---------------------------------------------------------- predict
 
@@ -353,8 +409,14 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = self._network().predict_output(X)
+        net = self._network()
+        rows = min(X.shape[0], PREDICT_CHUNK_ROWS)
+        work = forward_work(net.layer_units(), rows, net.coefs[0].dtype.itemsize)
+        with np.errstate(over="ignore", invalid="ignore"), blas_threads(work):
+            out = net.predict_output(X)
+        # Computed in the weights' dtype, returned in X's if wider (float64 X, float32
+        # weights), as MLPClassifier's matrix products promote.
+        out = out.astype(np.result_type(out.dtype, X.dtype), copy=False)
         if not np.isfinite(out).all():
             raise ValueError(
                 f"The network's outputs overflow {out.dtype} for some rows of X: their "
@@ -369,19 +431,26 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         return tags
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: object.__getstate__ returns the instance's own __dict__.
+        state = dict(super().__getstate__())
         if hasattr(self, "coefs_"):
             state["_sklearn_lra_version"] = __version__
+        if state.get("_optimizers") is not None:
+            # Plain data rather than optimizer objects, so that skops.io trusts
+            # everything but the estimator's own class.
+            state["_optimizers"] = [optimizer_to_state(opt) for opt in state["_optimizers"]]
         return state
 
     def __setstate__(self, state):
         saved = state.get("_sklearn_lra_version", __version__)
         if saved != __version__:
-            warnings.warn(
+            warn(
                 f"Trying to unpickle {type(self).__name__} from sklearn-lra {saved} "
                 f"with version {__version__}. This might lead to breaking code or "
                 "invalid results. Use at your own risk.",
                 UserWarning,
-                stacklevel=2,
             )
+        optimizers = state.get("_optimizers")
+        if optimizers and isinstance(optimizers[0], dict):
+            state = {**state, "_optimizers": [optimizer_from_state(o) for o in optimizers]}
         super().__setstate__(state)

@@ -3,10 +3,29 @@
 import argparse
 import sys
 
+_DEMO_DESCRIPTION = """\
+Train four networks on scikit-learn's bundled 8x8 digits (1,797 images, no
+download) and print their test accuracy: local representation alignment (LRA)
+and back-propagation (BP), each from a normal and from an all-zero
+initialisation. From zeros BP cannot move its hidden layers and stays near
+chance (about 0.1); LRA learns. Well under a minute with the defaults.
+"""
+
+_DEMO_EPILOG = """\
+examples:
+  python -m sklearn_lra demo
+  python -m sklearn_lra demo --epochs 10 --hidden 64
+  python -m sklearn_lra demo --activation relu6 --seed 1
+"""
+
 
 def _add_demo_parser(subparsers):
     p = subparsers.add_parser(
-        "demo", help="train LRA and BP side by side on scikit-learn's bundled digits"
+        "demo",
+        help="train LRA and BP side by side on scikit-learn's bundled digits",
+        description=_DEMO_DESCRIPTION,
+        epilog=_DEMO_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--hidden",
@@ -31,7 +50,9 @@ def _run_demo(args):
 def build_parser():
     """The argument parser of the ``sklearn-lra`` command."""
     parser = argparse.ArgumentParser(
-        prog="sklearn-lra", description="Local Representation Alignment and other learning rules."
+        prog="sklearn-lra",
+        description="Local Representation Alignment and other learning rules: a demo on "
+        "the bundled digits, and the runner that reproduces the paper's comparisons.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     _add_demo_parser(subparsers)

@@ -11,27 +11,34 @@ import re
 SHARED_PARAMETERS = """\
 hidden_layer_sizes : int or tuple of int, default=(100,)
         Width of each hidden layer; its length is the number of hidden layers.
-    activation : str, default='tanh'
+    activation : str, default={default:activation}
         Hidden nonlinearity ``phi``: one of 'identity', 'logistic', 'tanh',
         'relu', 'relu6', 'softplus', 'sign', 'hardtanh', 'leaky_relu', 'lwta'.
         ``'lwta'`` is local winner-take-all over blocks of 4 consecutive units;
         ``'sign'`` has a zero derivative.
-    init : str, default={init_default}
+    init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
-        'he_normal', 'he_uniform'. Biases start at zero.
+        'he_normal', 'he_uniform', 'mlp', or 'auto': all zeros where the rule
+        trains from them and is built to (LRA's fdbk and lra_e forms), else
+        'mlp'. ``'mlp'`` is ``MLPClassifier``'s initialisation, drawn in its
+        order: weights and biases uniform on ``+-sqrt(6 / (fan_in +
+        fan_out))`` (``sqrt(2 / ...)`` for logistic units), so that BP with
+        the same ``random_state`` starts from MLPClassifier's network. Every
+        other scheme starts the biases at zero. A rule that cannot train from
+        ``'zeros'`` warns before training.
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
-    solver : {'sgd', 'adam'}, default='sgd'
+    solver : {'sgd', 'adam'}, default={default:solver}
         Optimizer applied to the rule's descent directions.
-    alpha : float, default=0.0
+    alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
     batch_size : int or 'auto', default='auto'
         Minibatch size ``B``; ``'auto'`` is ``min(200, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Step-size schedule, as in :class:`~sklearn.neural_network.MLPClassifier`.
-    learning_rate_init : float, default=0.01
+    learning_rate_init : float, default={default:learning_rate_init}
         Initial step size.
     power_t : float, default=0.5
         Exponent of the ``'invscaling'`` schedule.
@@ -47,7 +54,7 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         Print one line per epoch.
     warm_start : bool, default=False
         Continue from the current weights when ``fit`` is called again.
-    momentum : float, default=0.9
+    momentum : float, default={default:momentum}
         Momentum of ``'sgd'``.
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum with ``'sgd'``.
@@ -59,13 +66,26 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's moment decay rates and stabiliser.
     n_iter_no_change : int, default=10
-        Epochs without improvement of more than ``tol`` before stopping."""
+        Epochs without improvement of more than ``tol`` before stopping.
+    dtype : {'float32', 'float64', np.float32, np.float64} or None, default=None
+        Floating-point type to train in, whatever the type of ``X``. None keeps
+        ``X``'s: float32 stays float32, anything else trains in float64, as
+        :class:`~sklearn.neural_network.MLPClassifier` does. ``'float32'``
+        halves the memory of the weights and the minibatches and makes
+        training faster (see ``benchmarks/float32_training.py``). The fitted
+        weights have this type; predictions are computed in it and returned
+        in the wider of it and the dtype of the ``X`` predicted (float64 for
+        float64 ``X``), as MLPClassifier's are. It is read on a fit from
+        scratch: ``warm_start`` and ``partial_fit`` continue in the fitted
+        weights' type."""
 
 SHARED_ATTRIBUTES = """\
 coefs_ : list of ndarray
         ``coefs_[l - 1]`` is ``W_l`` of shape ``(n_{l-1}, n_l)``.
     intercepts_ : list of ndarray
         ``intercepts_[l - 1]`` is ``b_l``.
+    loss_ : float
+        Training loss (task loss plus L2 term) of the last epoch.
     loss_curve_ : list of float
         Training loss (task loss plus L2 term) after each epoch.
     best_loss_ : float or None
@@ -85,7 +105,9 @@ coefs_ : list of ndarray
     n_outputs_ : int
         Number of outputs.
     out_activation_ : str
-        ``'softmax'`` for classifiers, ``'identity'`` for regressors.
+        ``'softmax'`` for classifiers of three classes or more,
+        ``'logistic'`` for two classes (one output) and multilabel targets,
+        ``'identity'`` for regressors.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -99,7 +121,7 @@ class_weight : dict, 'balanced' or None, default=None
 
 CLASSIFIER_ATTRIBUTES = """\
 classes_ : ndarray of shape (n_classes,)
-        Class labels."""
+        Class labels (the label indices for multilabel targets)."""
 
 
 def fill_doc(cls):
@@ -107,9 +129,11 @@ def fill_doc(cls):
 
     Classifiers also get ``class_weight`` after the shared parameters.
     """
-    init_default = inspect.signature(cls.__init__).parameters["init"].default
-    parameters = SHARED_PARAMETERS.replace("{init_default}", repr(init_default))
-    parameters = _class_defaults(parameters, cls)
+    signature = inspect.signature(cls.__init__).parameters
+    # A rule may override a shared default: the text shows the class's own value.
+    parameters = re.sub(
+        r"\{default:(\w+)\}", lambda m: repr(signature[m.group(1)].default), SHARED_PARAMETERS
+    )
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__
@@ -121,23 +145,6 @@ def fill_doc(cls):
         doc = doc.replace(marker, text)
     cls.__doc__ = doc
     return cls
-
-
-#: Shared parameters whose default a rule may set differently from the base.
-_PER_CLASS_DEFAULTS = ("activation", "solver", "learning_rate_init", "alpha")
-
-
-def _class_defaults(text, cls):
-    """``text`` with the defaults of ``_PER_CLASS_DEFAULTS`` read from ``cls``'s signature."""
-    signature = inspect.signature(cls.__init__).parameters
-
-    def own(match):
-        indent, name, kind, _ = match.groups()
-        if name not in _PER_CLASS_DEFAULTS or name not in signature:
-            return match.group(0)
-        return f"{indent}{name} : {kind}, default={signature[name].default!r}"
-
-    return re.sub(r"^(\s*)(\w+) : (.+?), default=(\S+)$", own, text, flags=re.M)
 
 
 def _block(text):

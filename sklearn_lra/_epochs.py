@@ -7,7 +7,6 @@ verbose output, and the recovery from divergence and ``KeyboardInterrupt``.
 """
 
 import time
-import warnings
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -15,6 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ._training import run_epoch
+from ._warnings import warn
 from .exceptions import DivergenceWarning
 
 #: Rows whose outputs are checked after the last update of a fit.
@@ -78,20 +78,18 @@ class EpochLoopMixin:
             except _Diverged:
                 converged = True
             except KeyboardInterrupt:
-                warnings.warn(
+                warn(
                     f"Training interrupted by user after {self.n_iter_} epochs; "
-                    "keeping the weights of the last completed epoch.",
-                    stacklevel=4,
+                    "keeping the weights of the last completed epoch."
                 )
                 self._restore(state, history.last)
                 converged = True
             self._keep_finite_outputs(state, X, history)
         if not converged:
-            warnings.warn(
+            warn(
                 f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
         self._commit(state)
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
@@ -104,7 +102,6 @@ class EpochLoopMixin:
         loss = run_epoch(
             state, X, Y, sw, batch_size, self._random_state, self.shuffle, self._scheduled_rate
         )
-        loss += self._l2_penalty(state.net, batch_size)
         scores = self._validation_score(state.net, *validation) if self.early_stopping else ()
         if not (_all_finite(loss, state) and np.isfinite(scores).all()):
             self._diverged(state, history.fallbacks(self.n_iter_), X)
@@ -154,20 +151,20 @@ class EpochLoopMixin:
                 "network's outputs overflow. The input values are too large for "
                 f"{X.dtype}; scale them (e.g. with StandardScaler)."
             )
-        warnings.warn(
+        warn(
             f"{type(self).__name__} diverged during epoch {self.n_iter_ + 1}: the loss or "
             f"the weights became infinite or NaN. Training stopped and the weights of "
             f"{label} were kept. Try a smaller learning_rate_init, a smaller init_scale, "
             "scaled input (StandardScaler), or solver='adam'.",
             DivergenceWarning,
-            stacklevel=4,
         )
 
     def _split_validation(self, X, y, Y, sw, incremental):
         """Hold out ``validation_fraction`` of the rows when early stopping."""
         if not self.early_stopping or incremental:
             return X, y, Y, sw, None, None, None
-        stratify = y if is_classifier(self) else None
+        # Multilabel rows are not one class each: stratify single-label targets only.
+        stratify = y if is_classifier(self) and y.ndim == 1 else None
         idx = np.arange(X.shape[0])
         try:
             train, val = train_test_split(
@@ -195,11 +192,10 @@ class EpochLoopMixin:
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(
+            warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "
                 "samples; using the whole data set as one minibatch.",
                 UserWarning,
-                stacklevel=4,
             )
         return int(min(self.batch_size, n_samples))
 
@@ -209,13 +205,6 @@ class EpochLoopMixin:
             # A negative power of a float underflows to 0 instead of overflowing.
             return self.learning_rate_init * float(self.t_ + n_seen_in_epoch + 1) ** -self.power_t
         return self._learning_rate
-
-    def _l2_penalty(self, net, batch_size):
-        """``alpha / 2 * sum ||W||^2 / B``, the term MLPClassifier adds to its loss."""
-        if not self.alpha:
-            return 0.0
-        total = sum(float(np.vdot(W, W)) for W in net.coefs)
-        return 0.5 * self.alpha * total / batch_size
 
     def _record_epoch(self, loss, scores):
         """Update the stopping counters; returns True when early stopping's best improved."""

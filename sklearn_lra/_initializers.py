@@ -14,6 +14,7 @@ DEFAULT_SCALES = {
     "glorot_normal": 1.0,
     "he_normal": 1.0,
     "he_uniform": 1.0,
+    "mlp": 1.0,
 }
 INIT_SCHEMES = tuple(DEFAULT_SCALES)
 
@@ -58,7 +59,7 @@ def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
         w = rng.uniform(-scale, scale, shape)
     elif scheme == "orthogonal":
         w = scale * _orthogonal(rng, shape)
-    elif scheme == "glorot_uniform":
+    elif scheme in ("glorot_uniform", "mlp"):
         w = rng.uniform(-1, 1, shape) * scale * np.sqrt(6.0 / (fan_in + fan_out))
     elif scheme == "glorot_normal":
         w = rng.standard_normal(shape) * scale * np.sqrt(2.0 / (fan_in + fan_out))
@@ -69,3 +70,80 @@ def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
     else:
         raise ValueError(f"Unknown initialisation scheme {scheme!r}.")
     return w.astype(dtype, copy=False)
+
+
+#: What ``init='auto'`` draws where a rule cannot train from all-zero weights
+#: (or prefers not to): scikit-learn MLPClassifier's own initialisation.
+AUTO_NONZERO_INIT = "mlp"
+
+
+def init_layers(scheme, layer_units, rng, scale, dtype, activation):
+    """Forward weights and biases of a network with widths ``layer_units``.
+
+    ``'mlp'`` is ``MLPClassifier``'s initialisation, drawn as it draws it:
+    layer by layer, weights then biases, each uniform on ``+-scale *
+    sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` for logistic units), so
+    that the same ``random_state`` gives the same initial network. Every other
+    scheme draws the weights with :func:`init_matrix` and starts the biases
+    at zero.
+
+    Parameters
+    ----------
+    scheme : str
+        One of ``INIT_SCHEMES``.
+    layer_units : list of int
+        Widths ``n_0, ..., n_L``.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    scale : float or None
+        The scheme's scale (see :func:`init_matrix`).
+    dtype : numpy dtype
+        Dtype of the arrays.
+    activation : str
+        The hidden activation (``'mlp'`` narrows the range for logistic units).
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+    """
+    shapes = list(zip(layer_units[:-1], layer_units[1:]))
+    if scheme != "mlp":
+        coefs = [init_matrix(scheme, shape, rng, scale, dtype) for shape in shapes]
+        return coefs, [np.zeros(n, dtype=dtype) for n in layer_units[1:]]
+    factor = 2.0 if activation == "logistic" else 6.0
+    gain = DEFAULT_SCALES["mlp"] if scale is None else scale
+    coefs, intercepts = [], []
+    for fan_in, fan_out in shapes:
+        bound = gain * np.sqrt(factor / (fan_in + fan_out))
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, copy=False))
+        intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False))
+    return coefs, intercepts
+
+
+def resolve_init(init, rule, activation):
+    """The scheme that ``init`` names for this rule and activation.
+
+    ``'auto'`` is ``'zeros'`` for a rule that trains from all-zero weights
+    and says it prefers to (LRA's feedback forms, whose headline is training
+    from zeros), provided the activation lets it; otherwise
+    :data:`AUTO_NONZERO_INIT`. Any other value is returned unchanged.
+
+    Parameters
+    ----------
+    init : str
+        The estimator's ``init``.
+    rule : LearningRule
+        The rule being trained; see ``LearningRule.zero_init_problem``.
+    activation : str
+        The estimator's ``activation``.
+
+    Returns
+    -------
+    scheme : str
+        One of ``INIT_SCHEMES``.
+    """
+    if init != "auto":
+        return init
+    if rule.zero_init_default and rule.zero_init_problem(activation) is None:
+        return "zeros"
+    return AUTO_NONZERO_INIT

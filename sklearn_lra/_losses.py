@@ -1,7 +1,8 @@
 """Output functions, task losses and the local losses of target-based rules.
 
 Task losses pair with an output function so that the output error is always
-``e_L = z_L - Y`` (softmax with cross-entropy, identity with squared error).
+``e_L = z_L - Y`` (softmax with cross-entropy, logistic with binary
+cross-entropy for multilabel targets, identity with squared error).
 Local losses measure how far a layer's representation is from its target;
 their ``*_error(diff, out, scratch)`` functions write the derivative of the
 loss with respect to the representation into ``out``.
@@ -23,6 +24,18 @@ def softmax(h, out):
     return out
 
 
+def logistic(h, out):
+    """Element-wise logistic sigmoid ``1 / (1 + exp(-h))``, the multilabel output.
+
+    Computed as ``(1 + tanh(h / 2)) / 2``, which never overflows.
+    """
+    np.multiply(h, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
+
+
 def identity(h, out):
     """The regressor's output function."""
     if out is not h:
@@ -34,6 +47,18 @@ def cross_entropy(Y, P, sample_weight=None):
     """Mean of ``-sum_k Y_k log P_k`` over the rows, optionally weighted."""
     eps = _PROB_EPS.get(P.dtype, 1e-12)
     row = -np.einsum("ij,ij->i", Y, np.log(np.clip(P, eps, 1.0)))
+    return float(np.average(row, weights=sample_weight))
+
+
+def binary_cross_entropy(Y, P, sample_weight=None):
+    """Mean over the rows of ``-sum_k [Y_k log P_k + (1 - Y_k) log(1 - P_k)]``.
+
+    The loss of independent logistic outputs (multilabel targets), summed over
+    the labels as ``MLPClassifier``'s ``binary_log_loss`` does.
+    """
+    eps = _PROB_EPS.get(P.dtype, 1e-12)
+    P = np.clip(P, eps, 1.0 - eps)
+    row = -(np.einsum("ij,ij->i", Y, np.log(P)) + np.einsum("ij,ij->i", 1 - Y, np.log1p(-P)))
     return float(np.average(row, weights=sample_weight))
 
 
@@ -63,7 +88,11 @@ def row_squared_error(Z, Y, out, diff):
     return out
 
 
-OUTPUTS = {"softmax": (softmax, cross_entropy), "identity": (identity, squared_error)}
+OUTPUTS = {
+    "softmax": (softmax, cross_entropy),
+    "logistic": (logistic, binary_cross_entropy),
+    "identity": (identity, squared_error),
+}
 
 
 def squared_local_error(diff, out, scratch):

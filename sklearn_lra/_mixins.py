@@ -4,22 +4,38 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from ._compat import StrOptions, _fit_context
 
 
 class NetworkClassifierMixin(ClassifierMixin):
-    """Classifier behaviour: label encoding, softmax output, probabilities."""
+    """Classifier behaviour: label encoding, output function, probabilities.
+
+    As in ``MLPClassifier``: a softmax output for three classes or more, one
+    logistic output for two classes (the probability of ``classes_[1]``), and
+    one independent logistic output per label for multilabel-indicator
+    targets.
+    """
 
     _own_defaults = {"class_weight": None}
     _own_constraints = {"class_weight": [dict, StrOptions({"balanced"}), None]}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
     def _class_weights(self, y, incremental):
         """Per-sample weights from ``class_weight`` (None when it is None)."""
         if self.class_weight is None:
             return None
+        if self._multilabel:
+            raise ValueError(
+                "class_weight is not supported for multilabel targets: a sample "
+                "belongs to several classes at once. Pass sample_weight instead."
+            )
         if incremental and self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' is not supported by partial_fit: the class "
@@ -29,13 +45,23 @@ class NetworkClassifierMixin(ClassifierMixin):
         return compute_sample_weight(self.class_weight, y)
 
     def _output_function(self):
-        return "softmax"
+        return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"
 
     def _encode_targets(self, y, first, classes, dtype):
-        """One-hot ``Y`` for the softmax output; sets ``classes_`` on a first fit."""
-        y = column_or_1d(y, warn=True)
+        """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit."""
         check_classification_targets(y)
+        multilabel = type_of_target(y) == "multilabel-indicator"
+        if not first and multilabel != self._multilabel:
+            kinds = ("single-label", "multilabel-indicator")
+            raise ValueError(
+                f"y is {kinds[multilabel]} but the model was fitted on "
+                f"{kinds[self._multilabel]} targets. Refit with warm_start=False."
+            )
+        if multilabel:
+            return self._encode_multilabel(y, first, classes, dtype)
+        y = column_or_1d(y, warn=True)
         if first:
+            self._multilabel = False
             labels = unique_labels(y) if classes is None else unique_labels(classes)
             if len(labels) < 2:
                 raise ValueError(
@@ -51,11 +77,40 @@ class NetworkClassifierMixin(ClassifierMixin):
                 f"{self.classes_.tolist()}; pass every label in `classes` on the "
                 "first call to partial_fit."
             )
+        if len(self.classes_) == 2:
+            return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
         idx = np.searchsorted(self.classes_, y)
         return np.eye(len(self.classes_), dtype=dtype)[idx]
 
-    def _score_output(self, proba, y):
-        return float(np.mean(self.classes_[proba.argmax(axis=1)] == y))
+    def _encode_multilabel(self, y, first, classes, dtype):
+        """The indicator matrix as floats; ``classes_`` are the label indices."""
+        Y = y.toarray() if hasattr(y, "toarray") else np.asarray(y)
+        if first and classes is not None and not np.array_equal(classes, np.arange(Y.shape[1])):
+            raise ValueError(
+                f"For multilabel targets, classes must be the label indices "
+                f"0..{Y.shape[1] - 1} (the columns of y), got {list(classes)}."
+            )
+        if first:
+            self._multilabel = True
+            self.classes_ = np.arange(Y.shape[1])
+        elif Y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"y has {Y.shape[1]} labels but the model was fitted with {len(self.classes_)}."
+            )
+        return Y.astype(dtype)
+
+    def _labels_from_output(self, out):
+        """Predicted labels: the most probable class, or every label above 1/2."""
+        if self._multilabel:
+            return (out > 0.5).astype(int)
+        if out.shape[1] == 1:
+            return self.classes_[(out[:, 0] > 0.5).astype(int)]
+        return self.classes_[out.argmax(axis=1)]
+
+    def _score_output(self, out, y):
+        """Accuracy (subset accuracy for multilabel targets)."""
+        match = self._labels_from_output(out) == y
+        return float(np.mean(match.all(axis=1) if self._multilabel else match))
 
     def predict(self, X):
         """Predict class labels.
@@ -67,14 +122,14 @@ class NetworkClassifierMixin(ClassifierMixin):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            The most probable class of each sample.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The most probable class of each sample; for multilabel targets,
+            the indicator matrix of the labels whose probability exceeds 1/2.
         """
-        proba = self._forward(X)
-        return self.classes_[proba.argmax(axis=1)]
+        return self._labels_from_output(self._forward(X))
 
     def predict_proba(self, X):
-        """Class probabilities (the softmax output).
+        """Class probabilities (per label for multilabel targets).
 
         Parameters
         ----------
@@ -84,9 +139,14 @@ class NetworkClassifierMixin(ClassifierMixin):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``.
+            Columns follow ``classes_``. Rows sum to one, except for
+            multilabel targets, where each column is the probability of one
+            label (independent logistic outputs).
         """
-        return self._forward(X)
+        out = self._forward(X)
+        if out.shape[1] == 1 and not self._multilabel:
+            return np.hstack([1 - out, out])
+        return out
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.

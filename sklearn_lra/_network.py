@@ -12,6 +12,9 @@ import scipy.sparse as sp
 from ._activations import ACTIVATIONS
 from ._losses import OUTPUTS
 
+#: Rows per chunk of :meth:`Network.predict_output`.
+PREDICT_CHUNK_ROWS = 4096
+
 
 def matmul_into(A, W, out):
     """``out = A @ W`` for a dense or sparse ``A`` without allocating when dense."""
@@ -48,6 +51,8 @@ class Workspace:
     def __init__(self, layer_units, batch_size, dtype, training=True, _views_of=None):
         self.batch_size = batch_size
         self.sample_weight = None
+        #: Total sample weight of the minibatch (its rows, without weights).
+        self.weight_sum = batch_size
         if _views_of is not None:
             self._view(_views_of)
             return
@@ -135,7 +140,7 @@ class Network:
             z = self.activate(l, h, ws.z[l])
         return z
 
-    def predict_output(self, X, chunk_size=4096):
+    def predict_output(self, X, chunk_size=PREDICT_CHUNK_ROWS):
         """``z_L`` for all rows of ``X``, computed in chunks to bound memory.
 
         Beyond the ``(n, n_L)`` result, memory stays at one chunk's buffers:

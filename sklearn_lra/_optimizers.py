@@ -134,3 +134,20 @@ def make_optimizer(solver, params, estimator):
     if solver == "sgd":
         return SGD(params, estimator.momentum, estimator.nesterovs_momentum)
     return Adam(params, estimator.beta_1, estimator.beta_2, estimator.epsilon)
+
+
+_OPTIMIZERS = {"SGD": SGD, "Adam": Adam}
+
+
+def optimizer_to_state(optimizer):
+    """The optimizer as a dict of plain data: its class name, numbers and arrays."""
+    return {"kind": type(optimizer).__name__, **vars(optimizer)}
+
+
+def optimizer_from_state(state):
+    """The optimizer that :func:`optimizer_to_state` described."""
+    state = dict(state)
+    cls = _OPTIMIZERS[state.pop("kind")]
+    optimizer = cls.__new__(cls)
+    optimizer.__dict__.update(state)
+    return optimizer

@@ -44,8 +44,35 @@ class TrainingState:
             make_optimizer(estimator.solver, params, estimator) for params, _ in groups
         ]
         self.ws = None
+        #: The scheme the forward weights were drawn from (None when continued).
+        self.init_scheme = None
         self._decay_buffer = None
         self._classes_of = (None, None)
+        #: The rows' order of the last epoch (kept across calls by the estimator).
+        self.order = None
+
+    def shuffled_order(self, n, rng):
+        """The epoch's order of the rows: the last epoch's order, permuted.
+
+        ``MLPClassifier`` reshuffles its previous order each epoch; drawing
+        the same permutations in the same way gives its minibatches for the
+        same ``random_state``.
+        """
+        if self.order is None or len(self.order) != n:
+            self.order = np.arange(n)
+        self.order = self.order[rng.permutation(n)]
+        return self.order
+
+    def l2_penalty(self, weight_sum):
+        """``alpha / 2 * sum ||W||^2`` over the minibatch's total sample weight.
+
+        ``MLPClassifier`` adds it to each minibatch's loss, with the weights
+        of that minibatch.
+        """
+        if weight_sum <= 0:
+            return 0.0
+        total = sum(float(np.vdot(W, W)) for W in self.net.coefs)
+        return 0.5 * float(self.alpha) * total / weight_sum
 
     def true_classes(self, Y):
         """Column of the 1 in each row of a one-hot ``Y``, else None (cached per ``Y``)."""
@@ -72,12 +99,24 @@ class TrainingState:
         return ws
 
     def step(self, ws, learning_rate, alpha):
-        """Add the L2 term to the directions and move every parameter group."""
-        if alpha:
-            self._add_weight_decay(ws, float(alpha) / ws.z[1].shape[0])
+        """Add the L2 term to the directions and move every parameter group.
+
+        When the rule did not train the forward weights on this minibatch
+        (``rule.trains_forward`` is False), their group is left alone: no
+        weight decay, and no optimizer step, so momentum and Adam's moments
+        neither move them nor age.
+        """
+        forward = self.rule.trains_forward
+        if alpha and forward and ws.weight_sum > 0:
+            # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
+            # weight, so that a weight of 2 acts as a duplicated row.
+            self._add_weight_decay(ws, float(alpha) / ws.weight_sum)
         directions = [ws.directions] + [self.extra_grads[k] for k in self.extra_grads]
-        for opt, (params, rate), dirs in zip(self.optimizers, self.groups, directions):
-            opt.step(params, dirs, learning_rate * rate)
+        for i, (opt, (params, rate), dirs) in enumerate(
+            zip(self.optimizers, self.groups, directions)
+        ):
+            if i or forward:
+                opt.step(params, dirs, learning_rate * rate)
 
     def _add_weight_decay(self, ws, scale):
         """``dW_l += scale * W_l`` through one reused buffer instead of a temporary."""
@@ -120,11 +159,15 @@ def _gather(X, Y, sw, idx, ws):
 
 
 def _set_weights(ws, sw_batch, column):
-    """Store the minibatch weights in ``column`` as a column normalised to mean one."""
+    """Store the minibatch weights in ``column`` as a column normalised to mean one.
+
+    ``ws.weight_sum`` keeps their total (the number of rows without weights).
+    """
     if sw_batch is None:
         ws.sample_weight = None
+        ws.weight_sum = len(column)
         return
-    total = float(sw_batch.sum())
+    total = ws.weight_sum = float(sw_batch.sum())
     scale = len(sw_batch) / total if total > 0 else 0.0
     np.multiply(sw_batch, scale, out=column[:, 0])
     ws.sample_weight = column
@@ -153,6 +196,7 @@ class _EpochLoss:
             self.diff = np.empty((batch_size, Y.shape[1]), Y.dtype)
         self.rows = None if self.kind == "generic" else np.empty(self.n, Y.dtype)
         self.total = 0.0
+        self.penalty = 0.0
 
     def record(self, out, Yb, swb, start, stop):
         """Record the loss of the minibatch ``start:stop`` whose output is ``out``."""
@@ -164,10 +208,19 @@ class _EpochLoss:
             row_squared_error(out, Yb, self.rows[start:stop], self.diff[: stop - start])
         else:
             weight = stop - start if swb is None else float(swb.sum())
-            self.total += self.loss_fn(Yb, out, swb) * weight
+            if weight > 0:  # a minibatch of zero weight adds nothing (np.average refuses it)
+                self.total += self.loss_fn(Yb, out, swb) * weight
+
+    def add_penalty(self, penalty, n_rows):
+        """Record a minibatch's L2 term, weighted by its rows as ``MLPClassifier`` does."""
+        self.penalty += penalty * n_rows
 
     def mean(self):
-        """The sample-weighted mean loss of the epoch."""
+        """The sample-weighted mean task loss of the epoch, plus its mean L2 term."""
+        return self._task_loss() + self.penalty / self.n
+
+    def _task_loss(self):
+        """The sample-weighted mean task loss of the epoch."""
         sw = self.sw
         weight = self.n if sw is None else float(sw.sum())
         if weight <= 0:
@@ -197,7 +250,7 @@ def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, schedule):
     (``n_seen`` counts the samples of this epoch already used).
     """
     n = X.shape[0]
-    order = rng.permutation(n) if shuffle else None
+    order = state.shuffled_order(n, rng) if shuffle else None
     ws_full = state.workspace(min(batch_size, n), X, Y, sw)
     loss = _EpochLoss(state, Y, sw, order, batch_size)
     for start in range(0, n, batch_size):
@@ -217,5 +270,7 @@ def _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, learning_ra
     _set_weights(ws, swb, ws_full.sw_column[: stop - start])
     out = state.net.forward(Xb, ws)
     loss.record(out, Yb, swb, start, stop)
+    if state.alpha:
+        loss.add_penalty(state.l2_penalty(ws.weight_sum), stop - start)
     state.rule.directions(state.net, ws, Yb, state.extra, state.extra_grads)
     state.step(ws, learning_rate, state.alpha)

@@ -1,33 +1,155 @@
-"""The benchmark script's sections run and report what they claim (tiny sizes)."""
+"""The benchmark scripts' sections run and report what they claim (tiny sizes, no timing)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run_benchmarks.py"
+import sklearn_lra
+
+FOLDER = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("run_benchmarks", SCRIPT)
+def load_script(name):
+    """A benchmark script imported by path (with its folder importable, for ``_common``)."""
+    if str(FOLDER) not in sys.path:
+        sys.path.insert(0, str(FOLDER))
+    spec = importlib.util.spec_from_file_location(name, FOLDER / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def quiet_report():
+    return load_script("_common").Report(quiet=True)
+
+
+def tables_of(report):
+    return [part for part in report.parts if part.startswith("**") or part.startswith("| ")]
+
+
+def test_every_script_is_run_by_the_runner_or_documented_apart():
+    runner = load_script("run_benchmarks")
+    scripts = {p.name for p in FOLDER.glob("*.py") if not p.name.startswith("_")}
+    apart = {"run_benchmarks.py", "threads.py", "run_presets.py"} | {
+        p for p in scripts if p.startswith("tabular") or p == "lra_defaults_study.py"
+    }
+    assert set(runner.SCRIPTS) == scripts - apart
+
+
 def test_profile_section_ranks_the_functions_of_one_epoch():
     """A table per profiled estimator, rows ranked by own time, shares summing to <= 100%."""
-    bench = load_script()
+    bench = load_script("profile_epoch")
     rng = np.random.RandomState(0)
     X, y = rng.rand(300, 784).astype(np.float32), rng.randint(0, 10, 300)
-    report = bench.Report()
-    report.add = report.parts.append  # keep the test quiet
-    bench.profile_section(X, y, {"n_train": 200}, report)
+    report = quiet_report()
+    rules = (sklearn_lra.BPClassifier, sklearn_lra.LRAClassifier)
+    bench.profile_section(X, y, {"n_train": 200, "batches": (50,)}, report, rules=rules)
     tables = [part for part in report.parts if part.startswith("**")]
-    assert [t.splitlines()[0] for t in tables] == ["**BPClassifier**", "**LRAClassifier**"]
+    titles = [t.splitlines()[0] for t in tables]
+    assert titles == ["**BPClassifier, batch 50**", "**LRAClassifier, batch 50**"]
     for table in tables:
         rows = [line.split(" | ") for line in table.splitlines()[4:] if line.startswith("| `")]
         own = [float(row[2]) for row in rows]
         assert len(rows) == bench.PROFILE_TOP and own == sorted(own, reverse=True)
         assert sum(float(row[3].rstrip(" |%")) for row in rows) <= 100 + len(rows)
     assert any("matmul_into" in part for part in tables)
+
+
+def test_epoch_targets_compare_the_right_ratios():
+    """Made-up times: each target's ratio is the median of per-round ratios, judged by its limit."""
+    bench = load_script("epoch_cost")
+    names = {"matrix-product floor": 1.0, "MLPClassifier(sgd)": 2.0, "BPClassifier": 1.1}
+    names.update({"LRAClassifier": 1.3, "DTPClassifier": 2.5})
+    times = {name: [t, t, t] for name, t in names.items()}
+    report = quiet_report()
+    bench.targets_section({("float32", 50): times}, {"batches": (50,)}, report)
+    rows = {row[0]: row[1:] for row in _rows(report.parts[-1])}
+    assert rows["BPClassifier / matrix-product floor, batch 50"] == ["1.10", "<= 1.15", "PASS"]
+    assert rows["LRAClassifier / matrix-product floor, batch 50"] == ["1.30", "<= 1.25", "FAIL"]
+    assert rows["DTPClassifier / matrix-product floor, batch 50"] == ["2.50", "<= 2.0", "FAIL"]
+    assert rows["LRAClassifier / BPClassifier, batch 50"][-1] == "PASS"
+
+
+class _FakeRunner:
+    """Accuracy after each epoch from a list; each epoch 'takes' a fixed time."""
+
+    def __init__(self, accuracies):
+        self.accuracies, self.n = accuracies, 0
+
+    def epoch(self, X, y):
+        self.n += 1
+
+    def accuracy(self, X, y):
+        return self.accuracies[self.n - 1]
+
+
+def test_time_to_accuracy_records_the_first_epoch_reaching_each_target(monkeypatch):
+    bench = load_script("time_to_accuracy")
+    monkeypatch.setattr(bench.c, "timed", lambda fn: (fn(), 2.0)[1])  # every epoch: 2 s
+    runners = {"fast": _FakeRunner([0.5, 0.9, 0.99]), "slow": _FakeRunner([0.5, 0.6, 0.7, 0.96])}
+    data = (None, None, None, None)
+    reached, curves, clock = bench.race(runners, data, max_epochs=4, targets=(0.8, 0.95))
+    assert reached["fast"] == {0.8: (2, 4.0), 0.95: (3, 6.0)}
+    assert reached["slow"] == {0.95: (4, 8.0), 0.8: (4, 8.0)}
+    assert len(curves["fast"]) == 3  # it stops once every target is reached
+    report = quiet_report()
+    cfg = {"targets": (0.8, 0.95), "seeds": (0,), "max_epochs": 4}
+    bench.report_results([(reached, curves, clock)], report, cfg)
+    rows = {row[0]: row[1:] for row in _rows(report.parts[1])}
+    assert rows["fast"][:4] == ["2", "4.0", "3", "6.0"]
+
+
+def test_threads_report_judges_load_and_idle_ratios():
+    bench = load_script("threads")
+    versions = {"this checkout": Path("."), "baseline": Path(".")}
+    seconds = {
+        ("2 busy processes", "this checkout", "default"): 1.1,
+        ("2 busy processes", "this checkout", "one thread"): 1.0,
+        ("2 busy processes", "baseline", "default"): 3.0,
+        ("2 busy processes", "baseline", "one thread"): 1.0,
+        ("idle", "this checkout", "default"): 1.0,
+        ("idle", "this checkout", "one thread"): 1.5,
+        ("idle", "baseline", "default"): 0.9,
+        ("idle", "baseline", "one thread"): 1.5,
+    }
+    results = {}
+    for network in bench.NETWORKS:
+        for (load, version, setting), s in seconds.items():
+            r = {"seconds": s, "threads": [1], "score": 0.9}
+            results[load, version, network, setting] = [r]
+    report = quiet_report()
+    bench.report_results(results, versions, report)
+    rows = {row[0]: row[1:] for row in _rows(report.parts[-1])}
+    network = next(iter(bench.NETWORKS))
+    loaded = f"{network}, this checkout: default / one thread, next to busy processes"
+    assert rows[loaded] == ["1.10", "<= 1.2", "PASS"]
+    idle = f"{network}: this checkout / baseline, default settings, idle"
+    assert rows[idle] == ["1.11", "<= 1.05", "FAIL"]
+
+
+def test_float32_pair_trains_both_dtypes_on_float64_input():
+    bench = load_script("float32_training")
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(60, 5), rng.randint(0, 2, 60)
+    est = sklearn_lra.BPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    pair = bench.fit_pair(est, X, y, X, y)
+    assert set(pair) == {None, "float32"}
+    for seconds, epochs, score in pair.values():
+        assert seconds > 0 and epochs == 2 and 0 <= score <= 1
+    assert est.get_params()["dtype"] is None  # the estimator given is left alone
+
+
+@pytest.mark.parametrize(
+    "name", ["epoch_cost", "predict_throughput", "scaling", "float32_training", "time_to_accuracy"]
+)
+def test_scripts_have_a_quick_and_a_full_mode(name):
+    assert set(load_script(name).MODES) == {"quick", "full"}
+
+
+def _rows(table):
+    """The body rows of a Markdown table, as lists of stripped cells."""
+    lines = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]

@@ -38,3 +38,33 @@ def test_unknown_command_is_an_error():
     """An unknown sub-command exits with argparse's usage error."""
     with pytest.raises(SystemExit):
         main(["train"])
+
+
+def _help(*argv, capsys):
+    """The text ``--help`` prints for a (sub-)command."""
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return capsys.readouterr().out
+
+
+def test_reproduce_help_lists_profiles_studies_and_safe_examples(capsys):
+    """The help names every profile with its data and time, every study, and
+    its examples write nowhere near the reports shipped in doc/."""
+    from sklearn_lra.experiments._profiles import PROFILES
+
+    text = _help("reproduce", capsys=capsys)
+    assert "STUDIE" not in text and "--studies STUDY" in text
+    for name, profile in PROFILES.items():
+        assert f"  {name}:\n" in text
+        for study in profile.studies:
+            assert study.name in text
+    assert "hours" in text and "minutes" in text
+    examples = text.split("examples:", 1)[1]
+    assert examples.count("python -m sklearn_lra reproduce") >= 4
+    assert "doc/" not in examples.split("The reports shipped in doc/")[0]
+
+
+def test_demo_help_describes_the_demo(capsys):
+    """``demo --help`` says what the demo trains and shows examples."""
+    text = _help("demo", capsys=capsys)
+    assert "digits" in text and "all-zero" in text and "examples:" in text

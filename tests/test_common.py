@@ -20,6 +20,12 @@ def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
+@parametrize_with_checks([cls() for cls in public_estimator_classes()])
+def test_sklearn_compatible_with_default_parameters(estimator, check):
+    """Each estimator, exactly as a user makes it, passes every check with no expected failure."""
+    check(estimator)
+
+
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_param_validation(estimator):
     """Invalid hyperparameters raise through ``_parameter_constraints``."""

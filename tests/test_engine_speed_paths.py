@@ -21,7 +21,7 @@ def _network(units, output="softmax", dtype=np.float64, seed=0):
 
 
 def _state(net, **params):
-    est = BPClassifier(**params)
+    est = BPClassifier(**{"alpha": 0.0, **params})  # the task loss alone
     return TrainingState(net, BackPropagationRule(est), {}, est)
 
 
@@ -162,7 +162,12 @@ def test_regressor_loss_curve_is_half_the_mean_squared_error():
     X, Y = _data()
     y = X @ np.arange(5.0)
     est = BPRegressor(
-        hidden_layer_sizes=(4,), max_iter=1, learning_rate_init=1e-12, random_state=0, momentum=0.0
+        hidden_layer_sizes=(4,),
+        max_iter=1,
+        learning_rate_init=1e-12,
+        random_state=0,
+        momentum=0.0,
+        alpha=0.0,  # the curve would hold the L2 term too
     )
     est.partial_fit(X, y)
     out = est.predict(X)

@@ -1,9 +1,9 @@
-"""Every example in examples/ runs cleanly, quickly, and has a gallery header."""
+"""Every example in examples/ has a gallery header and reads as an example.
+
+The gallery build of ``tests/test_docs.py`` runs them.
+"""
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,16 +27,13 @@ def test_example_has_a_gallery_title(path):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_runs(path, tmp_path):
-    """The example exits cleanly with the Agg backend and writes no file."""
-    env = {**os.environ, "MPLBACKEND": "Agg", "SKLEARN_LRA_EXAMPLE_QUICK": "1"}
-    # One BLAS thread: on a busy machine OpenBLAS threads spin-wait on these
-    # small matrices and make training tens of times slower.
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    # As in the test suite's own configuration, deprecations are errors.
-    command = [sys.executable, "-W", "error::FutureWarning", "-W", "error::DeprecationWarning"]
-    proc = subprocess.run(
-        [*command, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert list(tmp_path.iterdir()) == []
+def test_example_has_no_test_plumbing(path):
+    """An example reads like one: no environment switches for the test suite.
+
+    The examples are fast by design (the bundled digits, small networks, a
+    few dozen epochs); ``tests/test_docs.py`` runs each one, as the gallery
+    build does, and checks that it drew its figures and wrote no file.
+    """
+    source = path.read_text(encoding="utf-8")
+    assert "os.environ" not in source and "getenv" not in source
+    assert "SKLEARN_LRA_" not in source

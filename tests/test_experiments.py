@@ -28,6 +28,7 @@ from sklearn_lra.experiments import (
     write_outputs,
 )
 from sklearn_lra.experiments._grid import unique_configs
+from sklearn_lra.experiments._profiles import PROFILES
 from sklearn_lra.experiments.cli import main
 
 matplotlib.use("Agg")
@@ -246,6 +247,8 @@ def test_failed_and_diverged_runs_are_recorded_and_the_rest_completes(tmp_path):
     study = tiny_study(
         rules=("bp",),
         activations=("identity",),
+        # Plain SGD: adam's per-coordinate steps keep even a rate of 1000 finite.
+        params={"batch_size": 200, "solver": "sgd"},
         grid={"learning_rate_init": (0.01, -1.0, 1000.0)},
     )
     runs = expand_profile(tiny_profile(study))
@@ -486,3 +489,21 @@ def test_cli_reports_bad_arguments_with_status_2(tmp_path, capsys):
     """An unknown rule is an error message, not a traceback."""
     assert main(cli_args(tmp_path, "--rules", "nope")) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_profiles_pin_the_settings_of_the_reports():
+    """Every run of every built-in profile trains with the settings the reports were written
+    with, whatever the estimators' defaults are now (values as of the shipped reports)."""
+    written_with = {"solver": "sgd", "learning_rate_init": 0.01, "alpha": 0.0, "momentum": 0.9}
+    lra_written_with = {"beta": 0.5, "local_error": "pre_window", "preactivation_cap": 30.0}
+    for profile in PROFILES.values():
+        for run in expand_profile(profile):
+            params = run.config["params"]
+            assert {k: params[k] for k in written_with} == written_with
+            if run.labels["init"] == "default":
+                expected = "zeros" if run.config["rule"] == "lra" else "glorot_uniform"
+                assert params["init"] == expected
+            if run.config["rule"] == "lra":
+                ablated = run.labels.get("variant") or ""
+                for k, v in lra_written_with.items():
+                    assert params[k] == v or f"{k}=" in ablated

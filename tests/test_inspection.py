@@ -119,7 +119,15 @@ def test_fa_hidden_layer_aligns_during_training():
     """FA's hidden-layer angle falls during training and ends below 90 degrees."""
     monitor = AlignmentMonitor(X, y)
     fa = FAClassifier(
-        hidden_layer_sizes=(16,), batch_size=20, max_iter=100, tol=0.0, random_state=2
+        hidden_layer_sizes=(16,),
+        activation="tanh",
+        solver="sgd",
+        learning_rate_init=0.01,
+        init="glorot_uniform",
+        batch_size=20,
+        max_iter=100,
+        tol=0.0,
+        random_state=2,
     )
     fa.set_callbacks(monitor).fit(X, y)
     hidden = monitor.angles_[:, 0]

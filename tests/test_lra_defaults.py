@@ -32,9 +32,10 @@ def _singular_values(W):
 
 
 def test_zero_init_binary_first_layer_learns_one_direction():
-    # From zeros, W_1 accumulates X^T (e_L E) / B. For two softmax outputs
-    # e_L[:, 1] = -e_L[:, 0], so e_L E = e_L[:, 0] (E_0 - E_1): every update,
-    # hence W_1, has rank one. Only a nonlinearity between e_L E and the update
+    # From zeros, W_1 accumulates X^T (e_L E) / B. With one logistic output E
+    # has one row; with two softmax outputs e_L[:, 1] = -e_L[:, 0], so
+    # e_L E = e_L[:, 0] (E_0 - E_1). Either way every update, hence W_1, has
+    # rank one. Only a nonlinearity between e_L E and the update
     # (the window's gate, Cauchy's bend) can add directions. This is why LRA
     # from zeros underfits binary tables: its 100 hidden units are copies of one
     # linear feature, each scaled by its entry of E_0 - E_1.
@@ -52,9 +53,10 @@ def test_zero_init_binary_first_layer_learns_one_direction():
     sv = _singular_values(linear.coefs_[0])
     assert sv[0] > 1e-2
     assert sv[1] < 1e-8 * sv[0]
-    # Its columns are proportional to E_0 - E_1 (the independent formula).
+    # Its columns are proportional to E's one row (one logistic output) or to
+    # E_0 - E_1 (two softmax outputs): the independent formula.
     E = linear.feedback_matrices_[0]
-    direction = E[0] - E[1]
+    direction = E[0] if E.shape[0] == 1 else E[0] - E[1]
     W = linear.coefs_[0]
     u = W @ direction / (direction @ direction)
     np.testing.assert_allclose(W, np.outer(u, direction), atol=1e-10 * np.abs(W).max())
@@ -94,8 +96,7 @@ CHOSEN = {
     "activation": "relu",
     "solver": "adam",
     "learning_rate_init": 3e-3,
-    "alpha": 0.0,
-    "init": "zeros",
+    "alpha": 1e-4,
 }
 
 
@@ -109,7 +110,8 @@ def test_lra_defaults_and_their_documentation():
         doc = cls.__doc__
         assert "learning_rate_init : float, default=0.003" in doc
         assert "solver : {'sgd', 'adam'}, default='adam'" in doc
-        assert "init : str, default='zeros'" in doc
+        # init='auto' is all zeros for the fdbk form (the paper's headline).
+        assert params["init"] == "auto"
 
 
 def test_zero_initialisation_trains_with_the_defaults():
@@ -120,9 +122,8 @@ def test_zero_initialisation_trains_with_the_defaults():
     for activation in ("relu", "tanh", "relu6", "softplus", "sign"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = LRAClassifier(activation=activation, max_iter=20, random_state=0)
+            model = LRAClassifier(activation=activation, init="zeros", max_iter=20, random_state=0)
             model.fit(X[:1000], y[:1000])
-        assert model.get_params()["init"] == "zeros"
         assert model.score(X[1000:], y[1000:]) > 0.6, activation
 
 

@@ -35,7 +35,8 @@ ALL = public_estimator_classes()
 CLASSIFIERS = [c for c in ALL if is_classifier(c())]
 REGRESSORS = [c for c in ALL if c not in CLASSIFIERS]
 #: Networks so small and trainings so short that an example takes milliseconds.
-TINY = {"hidden_layer_sizes": (3,), "max_iter": 2}
+#: alpha=0: with an L2 term the scale of the sample weights counts as the amount of data.
+TINY = {"hidden_layer_sizes": (3,), "max_iter": 2, "alpha": 0.0}
 #: Derandomized, so that a run is reproducible; the deadline catches hangs.
 CHECKS = settings(
     max_examples=40,

@@ -8,8 +8,11 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 import sklearn_lra
+from sklearn_lra import BPClassifier
 from sklearn_lra.exceptions import DivergenceWarning
 
 from ._estimators import CLASSIFIERS, REGRESSORS, diverging_estimator, fast_estimator
@@ -137,3 +140,19 @@ def test_inputs_that_overflow_at_once_are_a_clear_error(cls):
     with pytest.raises(ValueError, match="too large"), np.errstate(all="ignore"):
         est.fit(huge, y)
     assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.parametrize("how", ["fit", "partial_fit", "pipeline"])
+def test_warnings_point_at_the_users_line(how):
+    """A training warning names the caller's file, whichever path the fit took."""
+    X, y = rng.randn(20, 3), np.arange(20) % 2
+    est = BPClassifier(hidden_layer_sizes=(3,), max_iter=1, batch_size=50, random_state=0)
+    calls = {
+        "fit": lambda: est.fit(X, y),
+        "partial_fit": lambda: est.partial_fit(X, y, classes=[0, 1]),
+        "pipeline": lambda: make_pipeline(StandardScaler(), est).fit(X, y),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calls[how]()
+    assert caught and {w.filename for w in caught} == {__file__}

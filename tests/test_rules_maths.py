@@ -408,3 +408,62 @@ def test_lra_adaptive_scale_changes_nothing_while_preactivations_are_small():
         updates.append(rule_directions(rule, net, X, Y, extra)[0])
     for a, b in zip(*updates):
         np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------- LRA-diff: the local loss's gradient
+
+
+def _local_loss(net, l, h_below, target, Y, local_error, loss):
+    """Layer ``l``'s local loss, summed over the minibatch, as a function of ``h_{l-1}``.
+
+    ``target`` is ``hbar_l`` (ignored at the output, whose loss is the
+    cross-entropy against ``Y``). Written from the definitions, not the code.
+    """
+    phi = lambda a: ACTIVATIONS[net.activation_name].forward(a, np.empty_like(a))  # noqa: E731
+    rho = {"squared": lambda u: u**2 / 2, "cauchy": lambda u: np.log1p(u**2)}[loss]
+    h = phi(h_below) @ net.coefs[l - 1] + net.intercepts[l - 1]
+    if l == net.n_layers:
+        log_p = h - h.max(axis=1, keepdims=True)
+        log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+        return -(Y * log_p).sum()
+    if local_error in ("pre", "pre_window"):
+        return rho(h - target).sum()
+    return rho(phi(h) - phi(target)).sum()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "softplus"])
+@pytest.mark.parametrize("loss", ["cauchy", "squared"])
+@pytest.mark.parametrize("local_error", ["pre", "pre_window", "post", "post_derivative"])
+def test_lra_diff_displacement_is_the_gradient_of_the_local_loss(local_error, loss, activation):
+    """With form='diff', ``d_{l-1}`` equals central differences of layer l's local loss.
+
+    The loss of layer ``l`` against its target, summed over the minibatch,
+    is differentiated with respect to ``h_{l-1}`` with the target held fixed;
+    ``d_{l-1}`` is read back from the target ``hbar_{l-1} = h_{l-1} - beta
+    d_{l-1}``.
+    """
+    net = random_network(UNITS, activation, scale=1.0)
+    X, Y = _data(2)
+    beta = 0.3
+    est = LRAClassifier(
+        form="diff", local_error=local_error, local_loss=loss, beta=beta, activation=activation
+    )
+    rule = LocalRepresentationAlignmentRule(est)
+    ws = Workspace(UNITS, X.shape[0], X.dtype)
+    net.forward(X, ws)
+    rule.directions(net, ws, Y, {}, {})
+    h, _ = _forward(net, X)
+    eps = 1e-6
+    for l in range(net.n_layers, 1, -1):
+        d = (h[l - 1] - ws.target[l - 1]) / beta
+        target = None if l == net.n_layers else ws.target[l].copy()
+        numeric = np.zeros_like(d)
+        for idx in np.ndindex(d.shape):
+            hp, hm = h[l - 1].copy(), h[l - 1].copy()
+            hp[idx] += eps
+            hm[idx] -= eps
+            up = _local_loss(net, l, hp, target, Y, local_error, loss)
+            down = _local_loss(net, l, hm, target, Y, local_error, loss)
+            numeric[idx] = (up - down) / (2 * eps)
+        assert np.abs(numeric).max() > 1e-3  # the case is not trivially zero
+        np.testing.assert_allclose(d, numeric, rtol=1e-5, atol=1e-8)

@@ -26,9 +26,10 @@ ALL = public_estimator_classes()
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 #: Clear, documented errors a valid configuration may end with.
-DOCUMENTED_ERRORS = "too large|early_stopping could not hold out"
-#: UserWarnings the package documents: a clipped batch, a rule that needs phi'.
-DOCUMENTED_USER_WARNINGS = "batch_size=|zero derivative"
+DOCUMENTED_ERRORS = "too large|early_stopping could not hold out|form='diff' has none"
+#: UserWarnings the package documents: a clipped batch, a rule that needs phi', a setting
+#: that cannot train (warned before training).
+DOCUMENTED_USER_WARNINGS = "batch_size=|zero derivative|cannot train|barely learn"
 
 
 def _pick(rng, options):
@@ -52,7 +53,7 @@ def _maybe(rng, draw, p_none=0.3):
 SAMPLERS = {
     "hidden_layer_sizes": lambda r: tuple(int(w) for w in r.randint(1, 9, r.randint(0, 4))),
     "activation": lambda r: _pick(r, sorted(ACTIVATIONS)),
-    "init": lambda r: _pick(r, list(INIT_SCHEMES)),
+    "init": lambda r: _pick(r, [*INIT_SCHEMES, "auto"]),
     "init_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
     "solver": lambda r: _pick(r, ["sgd", "adam"]),
     "alpha": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-6, 1e2)]),
@@ -73,9 +74,10 @@ SAMPLERS = {
     "beta_2": lambda r: _pick(r, [0.0, 0.999, 0.999999, float(r.uniform(0, 1))]),
     "epsilon": lambda r: _log_uniform(r, 1e-12, 1e-2),
     "n_iter_no_change": lambda r: _pick(r, [1, int(r.randint(1, 20)), np.inf]),
+    "dtype": lambda r: _pick(r, [None, None, "float32", np.float64]),
     # LRA
     "form": lambda r: _pick(r, ["fdbk", "diff", "lra_e"]),
-    "beta": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
+    "beta": lambda r: _pick(r, [1e-8, _log_uniform(r, 1e-3, 10)]),
     "n_target_steps": lambda r: int(r.randint(1, 4)),
     "local_loss": lambda r: _pick(r, ["cauchy", "squared"]),
     "local_error": lambda r: _pick(r, ["pre", "pre_window", "post", "post_derivative"]),
@@ -88,6 +90,7 @@ SAMPLERS = {
     "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
     "adaptive_scale": lambda r: bool(r.rand() < 0.5),
     "centering": lambda r: _pick(r, ["auto", True, False]),
+    "use_bias": lambda r: bool(r.rand() < 0.7),
     # DTP
     "target_step": lambda r: _log_uniform(r, 1e-3, 10),
     "noise_scale": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)]),
@@ -189,11 +192,12 @@ def _check_warnings(caught):
 
 
 def _check_model(est, X, y):
-    """Finite parameters, history and predictions, in the dtype of the data."""
+    """Finite parameters, history and predictions; parameters in ``dtype`` or the data's."""
     arrays = est.coefs_ + est.intercepts_
     arrays += [a for name in est._rule_attributes for a in getattr(est, name)]
     assert all(np.isfinite(a).all() for a in arrays), "non-finite parameters"
-    assert all(a.dtype == X.dtype for a in arrays), "parameters not in the data's dtype"
+    dtype = X.dtype if est.dtype is None else np.dtype(est.dtype)
+    assert all(a.dtype == dtype for a in arrays), "parameters not in the training dtype"
     assert np.isfinite(est.loss_curve_).all() and len(est.loss_curve_) == est.n_iter_
     if est.early_stopping:
         # -inf is an honest R^2 for an epoch whose predictions are far off; NaN is not.

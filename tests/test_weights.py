@@ -13,7 +13,9 @@ from ._estimators import CLASSIFIERS, REGRESSORS, fast_estimator
 ALL = CLASSIFIERS + REGRESSORS
 X, y = make_classification(40, 5, n_informative=3, n_classes=3, random_state=0)
 # Full-batch training without shuffling makes weighting and repetition comparable.
-EXACT = dict(batch_size="auto", shuffle=False, max_iter=15, tol=0.0, init="normal")
+#: No L2 term: MLPClassifier's alpha * W / sum(sample_weight) makes the weights' scale
+#: count as more data (test_alpha_counts_sample_weight_as_data below).
+EXACT = dict(batch_size="auto", shuffle=False, max_iter=15, tol=0.0, init="normal", alpha=0.0)
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +32,20 @@ def _targets(cls):
 def _assert_same_model(a, b):
     for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
         np.testing.assert_allclose(u, v, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_alpha_counts_sample_weight_as_data(cls):
+    """With an L2 term, a weight of k still trains like k copies (MLPClassifier's alpha)."""
+    w = np.arange(len(X)) % 3 + 1
+    params = {**EXACT, "alpha": 0.5}
+    weighted = fast_estimator(cls, **params).fit(X, _targets(cls), sample_weight=w)
+    repeated = fast_estimator(cls, **params).fit(
+        np.repeat(X, w, axis=0), np.repeat(_targets(cls), w)
+    )
+    _assert_same_model(weighted, repeated)
+    unweighted = fast_estimator(cls, **params).fit(X, _targets(cls))
+    assert not np.allclose(weighted.coefs_[0], unweighted.coefs_[0])
 
 
 @pytest.mark.parametrize("cls", ALL)

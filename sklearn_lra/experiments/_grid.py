@@ -121,6 +121,9 @@ class Study:
         Estimator keywords shared by every rule (e.g. ``batch_size``).
     rule_params : dict of str to dict
         Extra estimator keywords per rule.
+    default_inits : dict of str to str
+        The initialisation (a name for :func:`parse_init`) that ``'default'``
+        stands for, per rule; a rule not named keeps its estimator's default.
     grid : dict of str to tuple
         Ablation: every combination of these estimator keywords' values is
         run, e.g. ``{'beta': (0.01, 0.1, 1.0)}``.
@@ -144,6 +147,7 @@ class Study:
     n_train: int | None = None
     params: dict = field(default_factory=dict)
     rule_params: dict = field(default_factory=dict)
+    default_inits: dict = field(default_factory=dict)
     grid: dict = field(default_factory=dict)
     eval_every: int | None = None
 
@@ -388,7 +392,10 @@ def _variant_label(variant):
 
 def _estimator_params(study, cls, labels, variant):
     """Every keyword of the estimator for one run, defaults filled in."""
-    init, init_scale = parse_init(labels["init"])
+    spec = labels["init"]
+    if spec == "default":
+        spec = study.default_inits.get(labels["rule"], spec)
+    init, init_scale = parse_init(spec)
     kwargs = {
         **study.params,
         **study.rule_params.get(labels["rule"], {}),

@@ -3,6 +3,7 @@
 import datetime
 import os
 import platform
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,15 +42,28 @@ class ReportFiles:
         One row per run.
     figures : list of Path
         PNG files (empty without matplotlib plots).
+    appendix : Path or None
+        The Markdown appendix with the long grids of learning curves (None
+        without plots).
     """
 
     report: Path
     csv: Path
     figures: list
+    appendix: Path = None
 
 
 def write_outputs(
-    profile, runs, results, results_dir, *, report_path=None, command=None, plots=True, notes=()
+    profile,
+    runs,
+    results,
+    results_dir,
+    *,
+    report_path=None,
+    command=None,
+    plots=True,
+    notes=(),
+    provenance=None,
 ):
     """Write the CSV, the figures and the Markdown report of a profile.
 
@@ -74,6 +88,10 @@ def write_outputs(
         Draw the figures (needs matplotlib).
     notes : sequence of str, default=()
         Extra lines for the "How this was produced" section.
+    provenance : dict, default=None
+        Lines of the "How this was produced" section to keep as they are
+        (``'Date'``, ``'Hardware'``, ...), for a report re-rendered from the
+        CSV of an earlier run: see :func:`read_provenance`.
 
     Returns
     -------
@@ -90,34 +108,132 @@ def write_outputs(
     rows = make_rows(runs, results)
     write_csv(rows, csv_path)
     notes = [*notes, f"Every run, one row each: [`{csv_path.name}`]({csv_path.name})"]
-    figures = _draw_figures(profile, rows, report_path) if plots else {}
-    text = render_report(profile, rows, figures, report_path.parent, command, notes)
+    figures, grids = _draw_figures(profile, rows, report_path) if plots else ({}, {})
+    appendix = None
+    if any(grids.values()):
+        appendix = report_path.with_name(f"{report_path.stem}_appendix.md")
+        appendix.write_text(
+            render_appendix(profile, grids, report_path, report_title(profile)), encoding="utf-8"
+        )
+        notes = [*notes, f"Learning curves of every setting: [appendix]({appendix.name})"]
+    text = render_report(
+        profile, rows, figures, report_path.parent, command, notes, provenance=provenance
+    )
     report_path.write_text(text, encoding="utf-8")
-    return ReportFiles(report_path, csv_path, [p for paths in figures.values() for _, p in paths])
+    drawn = [p for paths in [*figures.values(), *grids.values()] for _, p in paths]
+    return ReportFiles(report_path, csv_path, drawn, appendix)
 
 
 def _draw_figures(profile, rows, report_path):
-    """Study name -> list of (caption, path) of the figures drawn."""
-    from ._plots import plot_error_bars, plot_learning_curves
+    """Study name -> (caption, path) of its main figures, and of its appendix grid.
+
+    The main figures are the bars of test error and, when they fit in
+    :data:`~._plots.MAX_PANELS` panels, the test error per epoch; the grid
+    of training loss and test error of every setting goes to the appendix.
+    """
+    from ._plots import (
+        MAX_PANELS,
+        count_curve_panels,
+        plot_error_bars,
+        plot_learning_curves,
+        plot_test_curves,
+    )
 
     folder = report_path.parent / f"{report_path.stem}_figures"
     folder.mkdir(parents=True, exist_ok=True)
-    figures = {}
+    figures, grids = {}, {}
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
-        drawn = []
-        for suffix, caption, draw in (
-            ("errors", "Test error, mean ± std over seeds", plot_error_bars),
-            ("curves", "Learning curves, mean over seeds", plot_learning_curves),
-        ):
-            path = folder / f"{study.name}_{suffix}.png"
-            if draw(study_rows, path, study.title):
-                drawn.append((caption, path))
-        figures[study.name] = drawn
-    return figures
+        main = [("errors", "Test error, mean ± std over seeds", plot_error_bars)]
+        if count_curve_panels(study_rows) <= MAX_PANELS:
+            main.append(("curves", "Test error per epoch, mean over seeds", plot_test_curves))
+        figures[study.name] = _draw(main, study, study_rows, folder)
+        appendix = [("grid", "Training loss and test error per epoch", plot_learning_curves)]
+        grids[study.name] = _draw(appendix, study, study_rows, folder)
+    return figures, grids
 
 
-def render_report(profile, rows, figures, base_dir, command=None, notes=()):
+def _draw(plots, study, rows, folder):
+    """Draw each ``(suffix, caption, function)``; the (caption, path) of those drawn."""
+    drawn = []
+    for suffix, caption, draw in plots:
+        path = folder / f"{study.name}_{suffix}.png"
+        if draw(rows, path, study.title):
+            drawn.append((caption, path))
+    return drawn
+
+
+#: The title of each profile's report; a report of some of a profile's studies
+#: is named after them instead.
+_PROFILE_TITLES = {
+    "small": "Reproduction on scikit-learn's digits",
+    "medium": "Every study, on 10,000 training rows",
+    "full-data": "The paper's claims on the full training sets",
+    "full": "The full reproduction of the paper's claims",
+}
+
+
+def report_title(profile):
+    """A title that tells this report from the others.
+
+    Parameters
+    ----------
+    profile : Profile
+        The (possibly restricted) profile of the report.
+
+    Returns
+    -------
+    title : str
+    """
+    from ._profiles import PROFILES
+
+    base = PROFILES.get(profile.name)
+    everything = base is not None and len(profile.studies) == len(base.studies)
+    if everything or not profile.studies:
+        return _PROFILE_TITLES.get(profile.name, f"Reproduction: profile {profile.name}")
+    names = ", ".join(_plain_title(s.title) for s in profile.studies)
+    epochs = sorted({s.epochs for s in profile.studies})
+    return f"{names}, {'/'.join(map(str, epochs))} epochs ({profile.name} profile)"
+
+
+def _plain_title(title):
+    """``'(b) Null initialisation'`` -> ``'Null initialisation'``, without markup."""
+    title = title.replace("`", "")
+    return title.split(") ", 1)[1] if title.startswith("(") and ") " in title else title
+
+
+def render_appendix(profile, grids, report_path, title):
+    """The appendix page: the grid of learning curves of every study.
+
+    Parameters
+    ----------
+    profile : Profile
+    grids : dict
+        Study name -> list of (caption, path).
+    report_path : Path
+        The report the appendix belongs to.
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    text : str
+    """
+    parts = [
+        # Reached from its report's link, not from a table of contents.
+        "---\norphan: true\n---\n",
+        f"# Appendix: {title}\n",
+        f"Learning curves of every setting of [the report]({report_path.name}), "
+        "mean over seeds: training loss above, test error below.\n",
+    ]
+    for study in profile.studies:
+        for caption, path in grids.get(study.name, []):
+            relative = Path(os.path.relpath(path, report_path.parent)).as_posix()
+            parts.append(f"## {study.title}\n\n![{caption}]({relative})\n")
+    return "\n".join(parts)
+
+
+def render_report(profile, rows, figures, base_dir, command=None, notes=(), provenance=None):
     """The report as Markdown text.
 
     Parameters
@@ -133,17 +249,19 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=()):
         The command line to quote.
     notes : sequence of str, default=()
         Extra lines for the provenance section.
+    provenance : dict, default=None
+        Provenance lines to keep (see :func:`write_outputs`).
 
     Returns
     -------
     text : str
     """
     parts = [
-        "# Reproduction of the LRA paper's claims\n",
+        f"# {report_title(profile)}\n",
         "Ororbia, Mali, Kifer and Giles, *Conducting Credit Assignment by Aligning Local "
         "Representations* (2018), reproduced with this package's own LRA, BP, FA, DFA and "
         "DTP estimators trained on the same data with the same budget.\n",
-        _provenance(profile, rows, command, notes),
+        _provenance(profile, rows, command, notes, provenance or {}),
     ]
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
@@ -155,20 +273,21 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=()):
 # --------------------------------------------------------------- provenance
 
 
-def _provenance(profile, rows, command, notes):
-    """The "How this was produced" section."""
+def _provenance(profile, rows, command, notes, kept):
+    """The "How this was produced" section; ``kept`` overrides computed lines."""
     unique = {r["key"]: r for r in rows}.values()
     statuses = {s: sum(r["status"] == s for r in unique) for s in _STATUS_ORDER}
     fit_hours = sum(r["fit_time"] or 0.0 for r in unique) / 3600
     datasets = sorted({r["dataset"] for r in rows})
+    command = command or f"python -m sklearn_lra reproduce --profile {profile.name}"
     lines = [
         "## How this was produced\n",
-        f"- Command: `{command or 'python -m sklearn_lra reproduce --profile ' + profile.name}`",
+        f"- Command: {kept.get('Command', f'`{command}`')}",
         f"- Profile: `{profile.name}`: {profile.description}",
-        f"- Date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-        f"- Hardware: {_hardware()}",
-        f"- BLAS: {_blas()}",
-        f"- Versions: {_versions()}",
+        f"- Date: {kept.get('Date') or _now()}",
+        f"- Hardware: {kept.get('Hardware') or _hardware()}",
+        f"- BLAS: {kept.get('BLAS') or _blas()}",
+        f"- Versions: {kept.get('Versions') or _versions()}",
         "- Data: " + "; ".join(f"`{d}`: {DATASETS.get(d, d)}" for d in datasets),
         f"- Configurations: {len(unique)} distinct ("
         + ", ".join(f"{n} {s}" for s, n in statuses.items() if n)
@@ -181,6 +300,36 @@ def _provenance(profile, rows, command, notes):
 
 
 _STATUS_ORDER = ("ok", "diverged", "failed", "missing")
+
+#: The provenance lines a re-rendered report keeps from the report it replaces.
+KEPT_PROVENANCE = ("Command", "Date", "Hardware", "BLAS", "Versions", "Jobs")
+
+
+def _now():
+    return datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def read_provenance(report_path):
+    """The lines of :data:`KEPT_PROVENANCE` in an existing report.
+
+    Parameters
+    ----------
+    report_path : path-like
+        A report written by :func:`write_outputs`.
+
+    Returns
+    -------
+    provenance : dict
+        Name (``'Date'``, ...) -> the rest of its line.
+    """
+    text = Path(report_path).read_text(encoding="utf-8")
+    found = {}
+    for name in KEPT_PROVENANCE:
+        match = re.search(rf"^- {name}: (.*)$", text, flags=re.M)
+        if match:
+            found[name] = match.group(1)
+    return found
+
 
 _STATISTICS_NOTE = """\
 Test errors are in percent on each data set's fixed test set, mean ± standard deviation
@@ -313,7 +462,7 @@ def _verdict_section(rows):
     """Claims and targets with the numbers that decide them."""
     parts = ["## Verdict\n", _thresholds(), "### The paper's claims\n"]
     parts += [_render_verdict(v) for v in evaluate_claims(rows)]
-    parts.append("### The issue's targets (MNIST and Fashion-MNIST only)\n")
+    parts.append("### The targets (MNIST and Fashion-MNIST only)\n")
     parts += [_render_verdict(v) for v in evaluate_targets(rows)]
     return "\n".join(parts)
 

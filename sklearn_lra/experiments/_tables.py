@@ -93,6 +93,56 @@ def write_csv(rows, path):
             writer.writerow({k: _csv_value(row[k]) for k in ROW_FIELDS})
 
 
+#: Columns of the CSV read back as numbers, and as JSON lists.
+_INT_FIELDS = ("n_train", "depth", "width", "seed", "epochs", "n_iter")
+_FLOAT_FIELDS = ("test_error", "chance_error", "train_loss", "fit_time")
+_JSON_FIELDS = ("loss_curve", "test_curve")
+
+
+def read_results_csv(path):
+    """The results of the runs of a CSV written by :func:`write_csv`.
+
+    The inverse of :func:`make_rows` for the outcome of each run: with the
+    runs of the same profile, ``make_rows(runs, read_results_csv(path))``
+    gives back the rows the CSV was written from, without any training.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV written by :func:`write_csv`.
+
+    Returns
+    -------
+    results : dict
+        Configuration key -> result (status, test error, curves, ...), for
+        every run that has one.
+    """
+    results = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["status"] == "missing":
+                continue
+            result = {name: _parse(name, row[name]) for name in _RESULT_FIELDS}
+            results[row["key"]] = {k: v for k, v in result.items() if v is not None}
+    return results
+
+
+_RESULT_FIELDS = ROW_FIELDS[ROW_FIELDS.index("status") :]
+
+
+def _parse(name, text):
+    """A CSV cell back to the value :func:`_csv_value` wrote."""
+    if text == "":
+        return None
+    if name in _INT_FIELDS:
+        return int(text)
+    if name in _FLOAT_FIELDS:
+        return float(text)
+    if name in _JSON_FIELDS:
+        return json.loads(text)
+    return text
+
+
 def _csv_value(value):
     """Lists as JSON, None as an empty cell."""
     if value is None:

@@ -25,13 +25,13 @@ SPREAD_RATIO = 1 / 3
 #: The nonlinearities claim 3 names.
 NULL_INIT_ACTIVATIONS = ("tanh", "relu6", "softplus", "sign")
 
-#: The issue's targets are about the paper's data sets only.
+#: The targets are about the paper's data sets only.
 PAPER_DATASETS = ("mnist", "fashion_mnist")
 
-#: Issue target: LRA at 3x256 tanh at most this many error points behind BP.
+#: Target: LRA at 3x256 tanh at most this many error points behind BP.
 WITHIN_BP = {"mnist": 0.005, "fashion_mnist": 0.01}
 
-#: Issue target: LRA from zeros on MNIST below this test error.
+#: Target: LRA from zeros on MNIST below this test error.
 NULL_INIT_TARGET = {"tanh": 0.03, "relu6": 0.03, "softplus": 0.03, "sign": 0.05}
 
 STATUSES = ("reproduced", "partly reproduced", "not reproduced", "not evaluated")
@@ -294,7 +294,7 @@ def _bp_failures(rows, dataset, depth, activation):
 
 
 def evaluate_targets(rows):
-    """The issue's quantitative targets, on MNIST and Fashion-MNIST only.
+    """The quantitative targets, on MNIST and Fashion-MNIST only.
 
     Parameters
     ----------

@@ -7,28 +7,74 @@ then it runs on its own::
 """
 
 import argparse
+import datetime
 import shlex
 import sys
+import textwrap
+from pathlib import Path
 
 from ._cache import load_result
 from ._grid import expand_profile, restrict, unique_configs
 from ._profiles import PROFILES, get_profile
 from ._registry import RULES, available_rules
-from ._report import write_outputs
+from ._report import read_provenance, write_outputs
 from ._runner import run_grid
+from ._tables import read_results_csv
+
+_DESCRIPTION = """\
+Train the comparisons of Ororbia et al. (2018) -- learning rules x depths x
+activations x initialisations x data sets x seeds -- and write a Markdown
+report (tables, figures, a verdict on each of the paper's claims) with a CSV
+of every run beside it. MNIST and Fashion-MNIST are downloaded on first use
+and kept (see sklearn_lra.datasets.fetch_mnist); the small profile trains on
+scikit-learn's bundled digits and needs no download.
+"""
 
 _EPILOG = """\
 examples:
-  reproduce --profile small --n-jobs 2
-  reproduce --profile full --n-jobs 2 --report doc/results.md
-  reproduce --profile full --studies rules --datasets mnist --dry-run
-  reproduce --profile full --report-only --report doc/results.md
+  python -m sklearn_lra reproduce --profile small --n-jobs 2
+      the small profile's studies on the bundled digits, written to
+      sklearn_lra_results/small/ (report, CSV, figures)
+  python -m sklearn_lra reproduce --profile medium --studies rules null_init --dry-run
+      list what two studies of a profile would train, and train nothing
+  python -m sklearn_lra reproduce --profile full-data --n-jobs 2 --report my_results.md
+      the headline comparisons; my_results.md, my_results_figures/ and
+      my_results_runs.csv are written side by side
+  python -m sklearn_lra reproduce --profile full-data --report-only --report my_results.md
+      rewrite that report from the stored runs, training nothing
+  python -m sklearn_lra reproduce --profile full-data --from-csv --report my_results.md
+      rewrite it from my_results_runs.csv alone (no cache needed)
+
+The reports shipped in doc/ are written by the commands quoted at their top;
+rerunning one of those overwrites it.
 
 An interrupted run resumes where it stopped: each finished configuration is
 stored in <results-dir>/runs/<hash>.json and never trained again (failed
 ones are, unless --keep-failed). The exit status is 1 if any configuration
 failed (raised an exception), 2 for bad arguments or missing data, else 0.
 """
+
+
+def _profiles_text():
+    """One paragraph per profile: its name, data, budget and time."""
+    lines = ["profiles:"]
+    for profile in PROFILES.values():
+        text = textwrap.fill(
+            profile.description.replace("`", ""),
+            width=76,
+            initial_indent="      ",
+            subsequent_indent="      ",
+        )
+        lines.append(f"  {profile.name}:\n{text}")
+    return "\n".join(lines)
+
+
+def _studies_text():
+    """The study names of the largest profile, for ``--studies``."""
+    names = list(dict.fromkeys(s.name for p in PROFILES.values() for s in p.studies))
+    return "studies (for --studies):\n" + textwrap.fill(
+        ", ".join(names), width=76, initial_indent="  ", subsequent_indent="  "
+    )
 
 
 def add_reproduce_parser(subparsers):
@@ -47,9 +93,8 @@ def add_reproduce_parser(subparsers):
     parser = subparsers.add_parser(
         "reproduce",
         help="train the paper's comparisons and write a results report",
-        description="Train a grid of learning rules x depths x activations x "
-        "initialisations x data sets x seeds and report on the paper's claims.",
-        epilog=_EPILOG,
+        description=_DESCRIPTION,
+        epilog="\n\n".join([_profiles_text(), _studies_text(), _EPILOG]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_plan_arguments(parser)
@@ -60,17 +105,30 @@ def add_reproduce_parser(subparsers):
 
 def _add_plan_arguments(parser):
     """Arguments choosing what to train."""
-    parser.add_argument("--profile", choices=list(PROFILES), default="small", help="default: small")
-    for name, help_text in (
-        ("studies", "only these studies (e.g. rules null_init init_sensitivity)"),
-        ("rules", f"only these rules ({', '.join(RULES)})"),
-        ("datasets", "only these data sets (mnist fashion_mnist digits)"),
+    parser.add_argument(
+        "--profile",
+        choices=list(PROFILES),
+        default="small",
+        help="the size of the reproduction, see 'profiles' below (default: small)",
+    )
+    for name, metavar, help_text in (
+        ("studies", "STUDY", "only these studies, see 'studies' below"),
+        ("rules", "RULE", f"only these rules ({', '.join(RULES)})"),
+        ("datasets", "DATASET", "only these data sets (mnist, fashion_mnist, digits)"),
     ):
-        parser.add_argument(f"--{name}", nargs="+", metavar=name[:-1].upper(), help=help_text)
-    parser.add_argument("--seeds", nargs="+", type=int, help="replace the profile's seeds")
-    parser.add_argument("--epochs", type=int, help="replace the profile's number of epochs")
-    parser.add_argument("--n-train", type=int, help="train on this many rows of each data set")
-    parser.add_argument("--max-configs", type=int, help="train at most this many configurations")
+        parser.add_argument(f"--{name}", nargs="+", metavar=metavar, help=help_text)
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, metavar="SEED", help="replace the profile's seeds"
+    )
+    parser.add_argument(
+        "--epochs", type=int, metavar="N", help="replace the profile's number of epochs"
+    )
+    parser.add_argument(
+        "--n-train", type=int, metavar="N", help="train on this many rows of each data set"
+    )
+    parser.add_argument(
+        "--max-configs", type=int, metavar="N", help="train at most this many configurations"
+    )
     parser.add_argument(
         "--skip-unavailable",
         action="store_true",
@@ -80,12 +138,23 @@ def _add_plan_arguments(parser):
 
 def _add_output_arguments(parser):
     """Arguments about running and writing."""
-    parser.add_argument("--n-jobs", type=int, default=1, help="parallel jobs (default: 1)")
     parser.add_argument(
-        "--results-dir", help="cache, CSV and report folder (default: sklearn_lra_results/PROFILE)"
+        "--n-jobs", type=int, default=1, metavar="N", help="parallel jobs (default: 1)"
     )
-    parser.add_argument("--report", help="write the Markdown report here, e.g. doc/results.md")
-    parser.add_argument("--data-home", help="folder of the MNIST files (see fetch_mnist)")
+    parser.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        help="cache, CSV and report folder (default: sklearn_lra_results/PROFILE)",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write the Markdown report here, e.g. my_results.md (default: "
+        "<results-dir>/results.md)",
+    )
+    parser.add_argument(
+        "--data-home", metavar="DIR", help="folder of the MNIST files (see fetch_mnist)"
+    )
     parser.add_argument(
         "--keep-failed",
         action="store_true",
@@ -93,6 +162,13 @@ def _add_output_arguments(parser):
     )
     parser.add_argument(
         "--report-only", action="store_true", help="train nothing; report the stored results"
+    )
+    parser.add_argument(
+        "--from-csv",
+        action="store_true",
+        help="rewrite --report and its figures from the CSV beside it (<report>_runs.csv), "
+        "training nothing and reading no cache; the report keeps the date, hardware and "
+        "versions of the runs",
     )
     parser.add_argument("--dry-run", action="store_true", help="list the plan and exit")
     parser.add_argument("--no-plots", action="store_true", help="write no figures")
@@ -120,6 +196,8 @@ def run_reproduce(args):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     results_dir = args.results_dir or f"sklearn_lra_results/{profile.name}"
+    if args.from_csv:
+        return _rerender(args, profile, runs, results_dir, notes)
     if args.dry_run:
         _print_plan(profile, runs, results_dir)
         return 0
@@ -144,9 +222,52 @@ def run_reproduce(args):
         report_path=args.report,
         command=_command(args),
         plots=not args.no_plots,
-        notes=notes + [f"Jobs: --n-jobs {args.n_jobs}"],
+        notes=notes + [f"Jobs: `--n-jobs {args.n_jobs}`"],
     )
     return _print_summary(outcome, files)
+
+
+def _rerender(args, profile, runs, results_dir, notes):
+    """``--from-csv``: the report and figures again, from the CSV of the runs."""
+    if not args.report:
+        print("error: --from-csv needs --report, the report to rewrite", file=sys.stderr)
+        return 2
+    report = Path(args.report)
+    csv_path = report.with_name(f"{report.stem}_runs.csv")
+    if not csv_path.is_file():
+        print(f"error: --from-csv: no {csv_path}", file=sys.stderr)
+        return 2
+    results = read_results_csv(csv_path)
+    absent = sorted({run.key for run in runs} - set(results))
+    if absent:
+        print(
+            f"error: {csv_path} has no result for {len(absent)} of the profile's "
+            "configurations (was it written by another profile or version?)",
+            file=sys.stderr,
+        )
+        return 2
+    kept = read_provenance(report) if report.is_file() else {}
+    jobs = [f"Jobs: `{kept.pop('Jobs').strip('`')}`"] if "Jobs" in kept else []
+    when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d")
+    notes = [
+        *notes,
+        *jobs,
+        f"Report and figures re-rendered from the CSV on {when}, without training: "
+        f"`{_command(args)}`",
+    ]
+    files = write_outputs(
+        profile,
+        runs,
+        results,
+        results_dir,
+        report_path=report,
+        command=_command(args),
+        plots=not args.no_plots,
+        notes=notes,
+        provenance=kept,
+    )
+    print(f"Report: {files.report}\nCSV: {files.csv}")
+    return 0
 
 
 def _plan(args):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._activations import ACTIVATIONS
 from .._network import transpose_matmul_into
 
 
@@ -24,8 +25,40 @@ class LearningRule:
     #: Whether the rule needs ``phi'`` to send a signal to hidden layers.
     needs_derivative = True
 
+    #: Whether ``init='auto'`` starts from all-zero weights where the rule can train from them.
+    zero_init_default = False
+
+    #: Whether the optimizer moves the forward weights after this minibatch's
+    #: directions. A rule that only trains its own parameters on some
+    #: minibatches (DTP with ``inverse_steps > 1``) sets it to False for them,
+    #: so that neither momentum nor weight decay moves what it did not train.
+    trains_forward = True
+
     def __init__(self, estimator):
         self.estimator = estimator
+
+    def zero_init_problem(self, activation):
+        """Why all-zero forward weights cannot train with ``activation``, or None.
+
+        The default is back-propagation's: the error reaches the hidden layers
+        through ``W^T``, which is zero, and every hidden unit of a layer
+        computes the same function, so they stay identical.
+        """
+        return (
+            "the error reaches the hidden layers through the transposed forward "
+            "weights, which are zero, and every unit of a hidden layer starts "
+            "identical to its neighbours, so the hidden layers never learn distinct features"
+        )
+
+    def setting_problems(self, activation):
+        """Why the rule's settings cannot train with ``activation``, whatever the init.
+
+        Returns
+        -------
+        problems : list of str
+            One sentence per problem; empty when the settings can train.
+        """
+        return []
 
     def init_params(self, layer_units, rng, dtype):
         """The rule's own parameters: ``{fitted attribute name: list of arrays}``."""
@@ -101,3 +134,26 @@ def times_derivative(net, ws, l, a):
     """``a *= phi'(h_l)``, using ``ws.scratch[l]`` for the derivative."""
     a *= net.phi.derivative(ws.h[l], ws.z[l], ws.scratch[l])
     return a
+
+
+def derivative_at_zero(activation):
+    """The largest ``phi'(0)`` of the named activation's units (LWTA: the block winner)."""
+    act = ACTIVATIONS[activation]
+    h = np.zeros((1, 4))
+    return float(act.derivative(h, act.forward(h, np.empty_like(h)), np.empty_like(h)).max())
+
+
+def zero_derivative_problem(activation):
+    """Why an error multiplied by ``phi'(h)`` vanishes at ``h = 0``, or None.
+
+    For a rule whose hidden errors carry ``phi'(h)``: from all-zero weights
+    every ``h`` is zero, so with ``phi'(0) = 0`` (ReLU, ReLU-6) no hidden
+    layer ever receives an error. Activations with no gradient anywhere
+    (signum) are left to the engine's own warning.
+    """
+    if not ACTIVATIONS[activation].has_gradient or derivative_at_zero(activation) != 0:
+        return None
+    return (
+        f"activation={activation!r} has phi'(0) = 0 and every pre-activation starts at 0, "
+        "so the error sent to each hidden layer, multiplied by phi'(h), is zero"
+    )

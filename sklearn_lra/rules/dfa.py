@@ -11,7 +11,13 @@ from .._base import BaseNetwork
 from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
-from ._rule import LearningRule, layer_directions, output_error, times_derivative
+from ._rule import (
+    LearningRule,
+    layer_directions,
+    output_error,
+    times_derivative,
+    zero_derivative_problem,
+)
 
 
 class DirectFeedbackAlignmentRule(LearningRule):
@@ -22,6 +28,10 @@ class DirectFeedbackAlignmentRule(LearningRule):
         n_out = layer_units[-1]
         shapes = [(n_out, n) for n in layer_units[1:-1]]
         return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype)}
+
+    def zero_init_problem(self, activation):
+        """From zeros the rule trains iff ``phi'(0) != 0`` (the random feedback breaks symmetry)."""
+        return zero_derivative_problem(activation)
 
     def directions(self, net, ws, Y, extra, extra_grads):
         D = extra["feedback_matrices_"]

@@ -14,7 +14,7 @@ import numpy as np
 from .._base import BaseNetwork
 from .._compat import Interval
 from .._docstrings import estimator_doc, fill_doc
-from .._initializers import init_matrix
+from .._initializers import AUTO_NONZERO_INIT, init_matrix, resolve_init
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
@@ -51,13 +51,29 @@ class DifferenceTargetPropagationRule(LearningRule):
         self.rng = getattr(estimator, "_random_state", None)
         self.n_minibatches = 0
 
+    def zero_init_problem(self, activation):
+        """DTP's top target moves along ``W_L^T``: from zeros, as back-propagation."""
+        return (
+            "the top hidden target moves along the transposed output weights, which are "
+            "zero, and every unit of a hidden layer starts identical to its neighbours, "
+            "so the hidden layers never learn distinct features"
+        )
+
     def init_params(self, layer_units, rng, dtype):
-        """Inverses ``V_l`` (``n_l x n_{l-1}``) and ``c_l`` for ``l = 2..L-1``."""
+        """Inverses ``V_l`` (``n_l x n_{l-1}``) and ``c_l`` for ``l = 2..L-1``.
+
+        ``V_l`` is drawn like the forward weights, except that it is never
+        all zero: a zero inverse sends no target down, whatever it learns
+        first (its direction ``f^T eps`` starts identical for every unit).
+        """
         self.rng = rng
         est = self.estimator
+        scheme, scale = resolve_init(est.init, self, est.activation), est.init_scale
+        if scheme == "zeros":
+            scheme, scale = AUTO_NONZERO_INIT, None
         hidden = range(2, len(layer_units) - 1)
         V = [
-            init_matrix(est.init, (layer_units[l], layer_units[l - 1]), rng, est.init_scale, dtype)
+            init_matrix(scheme, (layer_units[l], layer_units[l - 1]), rng, scale, dtype)
             for l in hidden
         ]
         c = [np.zeros(layer_units[l - 1], dtype=dtype) for l in hidden]
@@ -74,7 +90,9 @@ class DifferenceTargetPropagationRule(LearningRule):
             for l in range(2, net.n_layers):
                 self._inverse_directions(net, ws, l, extra, extra_grads)
         self.n_minibatches += 1
-        if self.n_minibatches % self.inverse_steps:
+        self.trains_forward = not self.n_minibatches % self.inverse_steps
+        if not self.trains_forward:
+            # The engine skips the forward step; zero directions say the same to any other caller.
             for g in ws.directions:
                 g.fill(0)
             return
@@ -146,6 +164,11 @@ class _DTP(BaseNetwork):
 
     _rule_attributes = _INVERSES
 
+    # 1: the inverses are never drawn all zero (init='zeros' drew them so); with
+    #    inverse_steps > 1, momentum, Adam and weight decay no longer move the
+    #    forward weights on the minibatches that train only the inverses.
+    _rule_revision = 1
+
     _own_defaults = {
         "target_step": 0.1,
         "noise_scale": 1.0,
@@ -173,8 +196,8 @@ _DTP_PARAMETERS = """target_step : float, default=0.1
     inverse_steps : int, default=1
         Inverse updates per forward update. The inverses learn on every
         minibatch; the forward weights on every ``inverse_steps``-th one (on
-        the others their direction is zero, so only the solver's momentum
-        moves them). 1 trains both on every minibatch.
+        the others they are left alone: no step, no momentum, no weight
+        decay). 1 trains both on every minibatch.
 """
 
 _DTP_ATTRIBUTES = """inverse_coefs_ : list of ndarray

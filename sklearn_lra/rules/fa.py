@@ -12,7 +12,13 @@ from .._base import BaseNetwork
 from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
-from ._rule import LearningRule, layer_directions, output_error, times_derivative
+from ._rule import (
+    LearningRule,
+    layer_directions,
+    output_error,
+    times_derivative,
+    zero_derivative_problem,
+)
 
 
 class FeedbackAlignmentRule(LearningRule):
@@ -22,6 +28,10 @@ class FeedbackAlignmentRule(LearningRule):
         """Fixed feedback matrices ``F_l`` (``n_l x n_{l-1}``) for ``l = 2..L``."""
         shapes = [(layer_units[l], layer_units[l - 1]) for l in range(2, len(layer_units))]
         return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype)}
+
+    def zero_init_problem(self, activation):
+        """From zeros the rule trains iff ``phi'(0) != 0`` (the random feedback breaks symmetry)."""
+        return zero_derivative_problem(activation)
 
     def directions(self, net, ws, Y, extra, extra_grads):
         F = extra["feedback_matrices_"]

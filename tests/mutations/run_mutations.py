@@ -1,0 +1,297 @@
+"""Plant known bugs in a scratch copy of the package and check that a test catches each.
+
+Each mutation replaces one exact piece of source text (which must occur
+exactly once) in a copy of ``sklearn_lra`` and ``tests`` made in a temporary
+folder, then runs the test modules named for it with ``pytest -x`` against
+that copy. A mutation is *killed* when a test fails; the first failing test
+is recorded. A mutation that no longer applies (its text is gone) or that
+breaks the import of the package is reported as an error: the list must be
+kept in step with the code.
+
+Run from the repository root (about ten minutes on two cores)::
+
+    python tests/mutations/run_mutations.py            # all, writes tests/mutations/RESULTS.md
+    python tests/mutations/run_mutations.py dtp_plain_tp k2_refine_sign   # some, no file written
+
+The exit status is 0 only if every mutation run was killed.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+#: The test modules that check the rules' maths; most mutations run these.
+MATHS = ("tests/test_rules_naive.py", "tests/test_rules_maths.py", "tests/test_baselines.py")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    description: str
+    path: str
+    old: str
+    new: str
+    tests: tuple = MATHS
+
+
+MUTATIONS = [
+    # --- LRA: the K > 1 target refinement
+    Mutation(
+        "k2_wrong_target",
+        "K > 1: a hidden layer's error is taken against its own forward h, not its target",
+        "sklearn_lra/rules/lra.py",
+        "net, h, z, ws.target[l], np.empty_like(h)",
+        "net, h, z, ws.h[l], np.empty_like(h)",
+    ),
+    Mutation(
+        "k2_refine_sign",
+        "K > 1: the refinement moves the target along +beta d instead of -beta d",
+        "sklearn_lra/rules/lra.py",
+        "            d *= self.beta\n            hbar -= d",
+        "            d *= self.beta\n            hbar += d",
+    ),
+    Mutation(
+        "k2_skip_phi",
+        "K > 1: layer l is recomputed from hbar itself, phi skipped",
+        "sklearn_lra/rules/lra.py",
+        "z_below = net.phi.forward(hbar_below, out=np.empty_like(hbar_below))",
+        "z_below = hbar_below.copy()",
+    ),
+    # --- LRA: displacements and errors
+    Mutation(
+        "diff_post_no_derivative",
+        "diff sends e_l without phi'(h_l) for the post-activation misses",
+        "sklearn_lra/rules/lra.py",
+        'if l == net.n_layers or self.local_error in ("pre", "pre_window"):',
+        "if True:",
+    ),
+    Mutation(
+        "diff_window_as_post",
+        "diff multiplies the pre_window miss by phi'(h_l), as a post miss",
+        "sklearn_lra/rules/lra.py",
+        'if l == net.n_layers or self.local_error in ("pre", "pre_window"):',
+        'if l == net.n_layers or self.local_error in ("pre",):',
+    ),
+    Mutation(
+        "diff_no_derivative_below",
+        "diff drops phi'(h_{l-1}) from the displacement",
+        "sklearn_lra/rules/lra.py",
+        "out *= net.phi.derivative(below[0], below[1], scratch[1])",
+        "pass",
+    ),
+    Mutation(
+        "post_derivative_no_derivative",
+        "post_derivative's update forgets phi'(h)",
+        "sklearn_lra/rules/lra.py",
+        "            net.phi.derivative(h, z, out=update_out)",
+        "            update_out.fill(1)",
+    ),
+    Mutation(
+        "displacement_cap_ignored",
+        "c2 is never applied",
+        "sklearn_lra/rules/lra.py",
+        "return cap_row_norms(out, self.displacement_cap)",
+        "return out",
+    ),
+    Mutation(
+        "lra_e_feedback_frozen",
+        "LRA-E's E gets no direction (it should follow dW^T)",
+        "sklearn_lra/rules/lra.py",
+        'extra_grads["feedback_matrices_"][l - 2][...] = grad.T',
+        'extra_grads["feedback_matrices_"][l - 2][...] = 0',
+    ),
+    Mutation(
+        "use_bias_ignored",
+        "use_bias=False still trains the biases",
+        "sklearn_lra/rules/lra.py",
+        "        if not self.use_bias:\n            for g in ws.intercept_grads:",
+        "        if False:\n            for g in ws.intercept_grads:",
+        MATHS + ("tests/test_presets.py",),
+    ),
+    Mutation(
+        "cauchy_error_halved",
+        "the Cauchy loss's error loses its factor 2",
+        "sklearn_lra/_losses.py",
+        "    np.divide(diff, scratch, out=out)\n    out *= 2",
+        "    np.divide(diff, scratch, out=out)\n    out *= 1",
+    ),
+    # --- DTP
+    Mutation(
+        "dtp_inverse_no_noise",
+        "DTP's inverse learns from the clean z_{l-1}, without its noise",
+        "sklearn_lra/rules/dtp.py",
+        "noisy *= self.sigma",
+        "noisy *= 0.0",
+    ),
+    Mutation(
+        "dtp_inverse_no_derivative",
+        "DTP's inverse loss gradient lacks phi'(u)",
+        "sklearn_lra/rules/dtp.py",
+        "error = net.phi.derivative(u, r, out=np.empty_like(u))",
+        "error = np.ones_like(u)",
+    ),
+    Mutation(
+        "dtp_plain_tp",
+        "DTP turned into plain target propagation: zhat_{l-1} = g_l(zhat_l)",
+        "sklearn_lra/rules/dtp.py",
+        "        np.subtract(\n"
+        "            _affine_phi(net, ws.target[l], V, c), _affine_phi(net, ws.z[l], V, c), "
+        "out=target\n"
+        "        )\n"
+        "        np.multiply(target, -1.0 / self.eta, out=miss)\n"
+        "        target += ws.z[l - 1]",
+        "        target[...] = _affine_phi(net, ws.target[l], V, c)\n"
+        "        np.subtract(ws.z[l - 1], target, out=miss)\n"
+        "        miss /= self.eta",
+    ),
+    Mutation(
+        "dtp_top_target_sign",
+        "DTP's top target moves up the gradient",
+        "sklearn_lra/rules/dtp.py",
+        "np.multiply(miss, -self.eta, out=ws.target[L - 1])",
+        "np.multiply(miss, self.eta, out=ws.target[L - 1])",
+    ),
+    Mutation(
+        "dtp_zero_inverses",
+        "init='zeros' zero-fills DTP's inverses again",
+        "sklearn_lra/rules/dtp.py",
+        "            scheme, scale = AUTO_NONZERO_INIT, None",
+        "            pass",
+        ("tests/test_dead_settings.py",),
+    ),
+    # --- BP, FA, DFA
+    Mutation(
+        "bp_no_derivative",
+        "BP forgets phi'(h_l) below the output",
+        "sklearn_lra/rules/bp.py",
+        "delta = times_derivative(net, ws, l - 1, below)",
+        "delta = below",
+    ),
+    Mutation(
+        "fa_uses_w_transpose",
+        "FA sends errors through W^T (back-propagation) instead of F",
+        "sklearn_lra/rules/fa.py",
+        "below = np.matmul(delta, F[l - 2], out=ws.delta[l - 1])",
+        "below = np.matmul(delta, net.coefs[l - 1].T, out=ws.delta[l - 1])",
+    ),
+    Mutation(
+        "dfa_chained",
+        "DFA sends the error of the layer above instead of e_L",
+        "sklearn_lra/rules/dfa.py",
+        "            delta = np.matmul(error, D[l - 1], out=ws.delta[l])\n"
+        "            layer_directions(ws, l, times_derivative(net, ws, l, delta))",
+        "            delta = np.matmul(error, D[l - 1], out=ws.delta[l])\n"
+        "            error = times_derivative(net, ws, l, delta)\n"
+        "            layer_directions(ws, l, error)",
+    ),
+    # --- the engine
+    Mutation(
+        "inverse_only_step_moves_forward",
+        "DTP's inverse-only minibatches still step the forward weights (momentum, decay)",
+        "sklearn_lra/_training.py",
+        "            if i or forward:",
+        "            if True:",
+    ),
+    Mutation(
+        "zero_init_warning_lost",
+        "FA / DFA / LRA post_derivative with phi'(0) = 0 train from zeros without a warning",
+        "sklearn_lra/rules/_rule.py",
+        "if not ACTIVATIONS[activation].has_gradient or derivative_at_zero(activation) != 0:",
+        "if True:",
+        ("tests/test_dead_settings.py",),
+    ),
+    Mutation(
+        "gamma_with_diff_accepted",
+        "gamma with form='diff' is silently ignored again",
+        "sklearn_lra/rules/lra.py",
+        'if self.form == "diff" and estimator.gamma:',
+        "if False:",
+        ("tests/test_dead_settings.py",),
+    ),
+    Mutation(
+        "preset_gamma",
+        "the 2019 preset's E is fixed instead of learned",
+        "sklearn_lra/rules/_presets.py",
+        '        "gamma": 1.0,',
+        '        "gamma": 0.0,',
+        ("tests/test_presets.py",),
+    ),
+]
+
+
+def _scratch_copy(dest):
+    """Copy the package, the tests and the pytest configuration into ``dest``."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+    for name in ("sklearn_lra", "tests"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+
+
+def run(mutation):
+    """``(status, detail, seconds)``: 'killed' with the first failing test, or not."""
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
+        dest = Path(tmp)
+        _scratch_copy(dest)
+        target = dest / mutation.path
+        source = target.read_text()
+        if source.count(mutation.old) != 1:
+            return "error", f"text found {source.count(mutation.old)} times", 0.0
+        target.write_text(source.replace(mutation.old, mutation.new))
+        env = {**os.environ, "PYTHONPATH": str(dest), "OPENBLAS_NUM_THREADS": "1"}
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *mutation.tests,
+        ]
+        proc = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, flags=re.M)
+    if proc.returncode == 1 and failed:
+        return "killed", failed[0], seconds
+    if proc.returncode == 0:
+        return "SURVIVED", "every test passed", seconds
+    return (
+        "error",
+        f"pytest exit {proc.returncode}: {proc.stdout.strip().splitlines()[-1:]}",
+        seconds,
+    )
+
+
+def main(names):
+    chosen = [m for m in MUTATIONS if not names or m.name in names]
+    rows, ok = [], True
+    for m in chosen:
+        status, detail, seconds = run(m)
+        ok &= status == "killed"
+        print(f"{m.name:34s} {status:8s} {detail}  ({seconds:.0f} s)", flush=True)
+        rows.append(f"| `{m.name}` | {m.description} | `{m.path}` | {status} | `{detail}` |")
+    if not names:
+        RESULTS.write_text(
+            "# Planted bugs and the tests that catch them\n\n"
+            "Written by `python tests/mutations/run_mutations.py` (run from the repository "
+            "root); each bug is planted alone in a scratch copy of the package and the named "
+            "test modules are run with `pytest -x`. The last column is the first test that "
+            "failed.\n\n"
+            "| mutation | planted bug | file | result | first failing test |\n"
+            "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,178 @@
+"""No dead settings: every rule, activation and initialisation trains, or says why not.
+
+A setting that cannot train must be refused with an error naming the cause,
+or warned about before training; it must never train silently to nothing.
+The grid fits every rule (and LRA's forms and misses) with every activation,
+from all-zero weights and from ``init='auto'``, on a small digits subset.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from sklearn_lra import (
+    BPClassifier,
+    DFAClassifier,
+    DTPClassifier,
+    FAClassifier,
+    LRAClassifier,
+    LRARegressor,
+)
+from sklearn_lra._activations import ACTIVATIONS
+
+RULES = {
+    "bp": (BPClassifier, {}),
+    "fa": (FAClassifier, {}),
+    "dfa": (DFAClassifier, {}),
+    "dtp": (DTPClassifier, {}),
+    "lra_fdbk_pre_window": (LRAClassifier, {"form": "fdbk", "local_error": "pre_window"}),
+    "lra_fdbk_pre": (LRAClassifier, {"form": "fdbk", "local_error": "pre"}),
+    "lra_fdbk_post": (LRAClassifier, {"form": "fdbk", "local_error": "post"}),
+    "lra_fdbk_post_derivative": (
+        LRAClassifier,
+        {"form": "fdbk", "local_error": "post_derivative"},
+    ),
+    "lra_diff": (LRAClassifier, {"form": "diff", "local_error": "pre_window"}),
+    "lra_e": (LRAClassifier, {"form": "lra_e", "local_error": "post", "local_loss": "squared"}),
+}
+
+#: Two standard optimizers; a setting trains if either trains it.
+OPTIMIZERS = (
+    {"solver": "sgd", "learning_rate_init": 0.05, "momentum": 0.9},
+    {"solver": "adam", "learning_rate_init": 0.01},
+)
+
+#: Held-out accuracy that counts as training: three times chance on ten classes.
+TRAINED = 0.3
+
+#: What the named warnings and errors say (the cause, in the words of the message).
+CAUSES = ("cannot train", "zero derivative", "barely learn")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    order = np.random.RandomState(0).permutation(len(X))
+    train, test = order[:600], order[600:1000]
+    return X[train] / 16.0, y[train], X[test] / 16.0, y[test]
+
+
+def _fit(rule, activation, init, optimizer, digits):
+    """Held-out accuracy and the warnings of one short fit."""
+    Estimator, params = RULES[rule]
+    X, y, X_test, y_test = digits
+    est = Estimator(
+        hidden_layer_sizes=(32, 32),
+        activation=activation,
+        init=init,
+        batch_size=32,
+        max_iter=10,
+        alpha=0.0,
+        random_state=0,
+        **optimizer,
+        **params,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.fit(X, y)
+    named = [str(w.message) for w in caught if any(c in str(w.message) for c in CAUSES)]
+    return est.score(X_test, y_test), named
+
+
+@pytest.mark.parametrize(
+    "rule, activation, cause",
+    [
+        ("bp", "tanh", "transposed forward weights"),
+        ("dtp", "tanh", "transposed output weights"),
+        ("fa", "relu", "phi'(0) = 0"),
+        ("dfa", "relu6", "phi'(0) = 0"),
+        ("lra_diff", "tanh", "form='diff'"),
+        ("lra_fdbk_post_derivative", "relu", "phi'(0) = 0"),
+    ],
+)
+def test_zero_init_warning_names_the_cause(rule, activation, cause, digits):
+    """The warning of an all-zero start says why that rule cannot train from it."""
+    _, named = _fit(rule, activation, "zeros", OPTIMIZERS[0], digits)
+    assert any("init='zeros'" in m and cause in m for m in named), named
+
+
+def test_post_miss_of_signum_units_warns(digits):
+    """``local_error='post'`` with signum units warns whatever the initialisation."""
+    for init in ("zeros", "normal"):
+        _, named = _fit("lra_fdbk_post", "sign", init, OPTIMIZERS[0], digits)
+        assert any("sign(h) - sign(hbar)" in m for m in named)
+
+
+@pytest.mark.parametrize(
+    "params, init",
+    [
+        ({"form": "fdbk"}, "zeros"),
+        ({"form": "lra_e"}, "zeros"),
+        ({"form": "diff"}, "mlp"),
+        ({"local_error": "post_derivative", "activation": "relu"}, "mlp"),
+    ],
+)
+def test_lra_auto_init_resolves_per_settings(params, init, digits):
+    """LRA's feedback forms start from zeros where they train from them, else from Glorot."""
+    X, y, _, _ = digits
+    params = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        auto = LRAClassifier(init="auto", **params).fit(X, y)
+        explicit = LRAClassifier(init=init, **params).fit(X, y)
+    for u, v in zip(auto.coefs_, explicit.coefs_):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_dtp_inverses_are_never_zero():
+    """From init='zeros' DTP warns, and still draws its inverses at random."""
+    X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
+    est = DTPClassifier(hidden_layer_sizes=(4, 4), init="zeros", max_iter=1, random_state=0)
+    with pytest.warns(UserWarning, match="init='zeros'"):
+        est.fit(X, y)
+    assert all(V.any() for V in est.inverse_coefs_)
+
+
+@pytest.mark.parametrize("Estimator", [LRAClassifier, LRARegressor])
+def test_beta_must_be_positive(Estimator):
+    """beta = 0 moves no target: refused, naming beta."""
+    X, y = np.random.RandomState(0).rand(10, 3), np.arange(10) % 2
+    with pytest.raises(ValueError, match="beta"):
+        Estimator(beta=0.0).fit(X, y)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.0])
+def test_gamma_is_refused_with_diff(gamma):
+    """form='diff' has no feedback matrix for gamma to train: refused, naming both."""
+    X, y = np.random.RandomState(0).rand(10, 3), np.arange(10) % 2
+    with pytest.raises(ValueError, match="gamma=.*form='diff'"):
+        LRAClassifier(form="diff", gamma=gamma).fit(X, y)
+
+
+# The grid last: the targeted checks above fail first when something breaks.
+
+
+@pytest.mark.parametrize("init", ["zeros", "auto"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_every_setting_trains_or_says_why_not(rule, activation, init, digits):
+    """Above chance within 10 epochs with SGD or Adam, or a warning naming the cause."""
+    scores = []
+    for optimizer in OPTIMIZERS:
+        score, named = _fit(rule, activation, init, optimizer, digits)
+        if named:
+            return  # warned before training, with the cause
+        scores.append(score)
+        if score >= TRAINED:
+            return
+    pytest.fail(f"{rule} with {activation} from init={init!r} trained silently to {scores}")
+
+
+@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"sign"}))
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_auto_init_never_warns_for_differentiable_units(rule, activation, digits):
+    """``init='auto'`` picks an initialisation the rule trains from."""
+    _, named = _fit(rule, activation, "auto", OPTIMIZERS[0], digits)
+    assert not named
