@@ -512,7 +512,7 @@ def stage_cause(args):
     """
     from sklearn.neural_network import MLPClassifier
 
-    import sklearn_lra._base as base
+    import sklearn_lra._initializers as base
     import sklearn_lra.rules.lra as lra_mod
     from sklearn_lra import LRAClassifier
 
