@@ -134,7 +134,12 @@ def test_lra_update_matches_the_equations(form, local_error, loss, scale):
     net = random_network(UNITS, "tanh", scale=scale)
     X, Y = _data(1)
     est = LRAClassifier(
-        form=form, local_error=local_error, local_loss=loss, beta=0.3, update_cap=None
+        form=form,
+        local_error=local_error,
+        local_loss=loss,
+        beta=0.3,
+        update_cap=None,
+        activation="tanh",  # the network's units: window 'auto' resolves from it
     )
     rule = LocalRepresentationAlignmentRule(est.set_params(preactivation_cap=None))
     extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)

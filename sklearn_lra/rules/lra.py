@@ -502,7 +502,9 @@ _LRA_PARAMETERS = """form : {'fdbk', 'diff', 'lra_e'}, default='fdbk'
         every setting of the 2019 code use :meth:`from_paper`.
     beta : float, default=0.5
         ``beta > 0``, the step that moves a representation towards its target:
-        ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``.
+        ``hbar_{l-1} = h_{l-1} - beta * d_{l-1}``. In the ``'fdbk'`` form
+        (fixed ``E``, no ``displacement_cap``) only the product of ``beta``
+        and ``feedback_scale`` enters: they are one gain.
     n_target_steps : int, default=1
         ``K``, the number of times a target is refined by recomputing the
         layer above from the moved representation (``K > 1`` allocates).
@@ -532,7 +534,10 @@ default='pre_window'
     update_cap : float, 'auto' or None, default='auto'
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``
         (times ``s_l`` with ``adaptive_scale``). ``'auto'`` is 3 for tanh and
-        1 for every other activation; None: no such cap.
+        1 for every other activation; None: no such cap. Both caps bound the
+        step of ``solver='sgd'``; adam divides each coordinate by its own
+        running scale, which undoes a rescaling that all minibatches share,
+        so under adam they hardly change the step.
     displacement_cap : float or None, default=None
         ``c2``, the largest Euclidean norm of a sample's displacement ``d``.
     preactivation_cap : float or None, default=30.0
@@ -636,6 +641,15 @@ _DOC = dict(
 @fill_doc
 class LRAClassifier(NetworkClassifierMixin, _LRA):
     __doc__ = estimator_doc("classifier", **_DOC)
+
+    # Chosen on tabular and image validation data (doc/lra_defaults.md):
+    # MLPClassifier's training settings with adam at 3e-3 rather than 1e-3.
+    _own_defaults = {
+        "activation": "relu",
+        "solver": "adam",
+        "learning_rate_init": 3e-3,
+        "alpha": 1e-4,
+    }
 
 
 @fill_doc
