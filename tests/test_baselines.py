@@ -156,12 +156,15 @@ def test_dtp_inverse_steps_trains_forward_weights_every_kth_minibatch():
 
 def test_automatic_feedback_scale_keeps_the_signal_size():
     """``feedback_scale=None`` draws entries of standard deviation ``1 / sqrt(n_rows)``."""
-    (F,) = draw_feedback(FAClassifier(), [(400, 300)], np.random.RandomState(0), np.float64)
+    auto = FAClassifier(feedback_scale=None)
+    (F,) = draw_feedback(auto, [(400, 300)], np.random.RandomState(0), np.float64)
     assert F.std() == pytest.approx(0.05, rel=0.02)
     (U,) = draw_feedback(
-        FAClassifier(feedback_init="uniform"), [(400, 300)], np.random.RandomState(0), np.float64
+        auto.set_params(feedback_init="uniform"), [(400, 300)], np.random.RandomState(0), np.float64
     )
     assert U.std() == pytest.approx(0.05, rel=0.02)
+    (D,) = draw_feedback(FAClassifier(), [(400, 300)], np.random.RandomState(0), np.float64)
+    assert D.std() == pytest.approx(0.1, rel=0.02)  # the default: an absolute scale
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS)

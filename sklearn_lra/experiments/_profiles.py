@@ -48,6 +48,9 @@ LRA_PARAMS = {
     "centering": "auto",
 }
 
+#: FA's and DFA's feedback of the reports: the automatic scale.
+FEEDBACK_PARAMS = {"feedback_init": "normal", "feedback_scale": None}
+
 #: Each rule's "default" initialisation in the reports.
 DEFAULT_INITS = {
     "lra": "zeros",
@@ -60,7 +63,7 @@ DEFAULT_INITS = {
 #: What every study of the paper's claims pins.
 PINNED = {
     "params": SHARED_PARAMS,
-    "rule_params": {"lra": LRA_PARAMS},
+    "rule_params": {"lra": LRA_PARAMS, "fa": FEEDBACK_PARAMS, "dfa": FEEDBACK_PARAMS},
     "default_inits": DEFAULT_INITS,
 }
 

@@ -10,7 +10,12 @@ import numpy as np
 from .._base import BaseNetwork
 from .._docstrings import estimator_doc, fill_doc
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
-from ._feedback import FEEDBACK_CONSTRAINTS, FEEDBACK_PARAMETERS, draw_feedback
+from ._feedback import (
+    FEEDBACK_CONSTRAINTS,
+    FEEDBACK_PARAMETERS,
+    FEEDBACK_RULE_DEFAULTS,
+    draw_feedback,
+)
 from ._rule import (
     LearningRule,
     layer_directions,
@@ -49,10 +54,7 @@ class _DFA(BaseNetwork):
 
     _rule_attributes = ("feedback_matrices_",)
 
-    _own_defaults = {
-        "feedback_init": "normal",
-        "feedback_scale": None,
-    }
+    _own_defaults = FEEDBACK_RULE_DEFAULTS
 
     def _make_rule(self):
         return DirectFeedbackAlignmentRule(self)
