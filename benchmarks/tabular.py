@@ -7,7 +7,7 @@ repository root::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/tabular.py            # full, ~30 min on 2 cores
     python benchmarks/tabular.py --quick                           # smoke run, under a minute
-    python benchmarks/tabular.py --estimators MLP "BP (MLP settings)" --tables OJ penguins
+    python benchmarks/tabular.py --estimators MLP BP --tables OJ penguins
     python benchmarks/tabular.py --entry "FA relu" FA '{"activation": "relu"}'
 
 Writes ``benchmarks/tabular.md`` and ``benchmarks/tabular.csv`` (one row per

@@ -42,12 +42,6 @@ BASES = {
 }
 OURS = ("LRA", "BP", "FA", "DFA", "DTP")
 
-# MLPClassifier's settings for the parameters BP shares with it.
-MLP_SETTINGS = dict(
-    activation="relu", solver="adam", learning_rate_init=1e-3, alpha=1e-4, init="glorot_uniform"
-)
-
-
 @dataclass(frozen=True)
 class Entry:
     """One estimator of the comparison: a base and explicit parameters."""
@@ -73,7 +67,6 @@ class Entry:
 DEFAULT_ENTRIES = [
     Entry("LRA", "LRA"),
     Entry("BP", "BP"),
-    Entry("BP (MLP settings)", "BP", MLP_SETTINGS),
     Entry("FA", "FA"),
     Entry("DFA", "DFA"),
     Entry("DTP", "DTP"),
