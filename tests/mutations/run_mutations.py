@@ -225,6 +225,47 @@ MUTATIONS = [
         '        "gamma": 0.0,',
         ("tests/test_presets.py",),
     ),
+    # --- BP as MLPClassifier: the engine's share of the parity
+    Mutation(
+        "l2_over_rows",
+        "the L2 term is divided by the minibatch's rows, not by its total sample weight",
+        "sklearn_lra/_training.py",
+        "self._add_weight_decay(ws, float(alpha) / ws.weight_sum)",
+        "self._add_weight_decay(ws, float(alpha) / ws.z[1].shape[0])",
+        ("tests/test_weights.py",),
+    ),
+    Mutation(
+        "fresh_shuffle_each_epoch",
+        "each epoch draws a fresh order instead of reshuffling the last one (as MLP does)",
+        "sklearn_lra/_training.py",
+        "self.order = self.order[rng.permutation(n)]",
+        "self.order = rng.permutation(n)",
+        ("tests/test_mlp_parity.py",),
+    ),
+    Mutation(
+        "mlp_init_zero_biases",
+        "init='mlp' starts the biases at zero (MLPClassifier draws them)",
+        "sklearn_lra/_initializers.py",
+        "intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False))",
+        "intercepts.append(np.zeros(fan_out, dtype))",
+        ("tests/test_mlp_parity.py",),
+    ),
+    Mutation(
+        "binary_softmax",
+        "two classes get two softmax outputs instead of one logistic output",
+        "sklearn_lra/_mixins.py",
+        'return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"',
+        'return "logistic" if self._multilabel else "softmax"',
+        ("tests/test_mlp_parity.py",),
+    ),
+    Mutation(
+        "l2_penalty_not_in_loss",
+        "the epoch's loss leaves out the L2 term that MLPClassifier's loss_ holds",
+        "sklearn_lra/_training.py",
+        "        return self._task_loss() + self.penalty / self.n",
+        "        return self._task_loss()",
+        ("tests/test_mlp_parity.py",),
+    ),
 ]
 
 
