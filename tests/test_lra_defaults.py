@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
 
-from sklearn_lra import LRAClassifier
+from sklearn_lra import LRAClassifier, LRARegressor
 
 
 def _binary():
@@ -93,23 +93,25 @@ def test_beta_and_feedback_scale_act_as_one_gain():
 
 #: LRA's training defaults as chosen in doc/lra_defaults.md.
 CHOSEN = {
-    "activation": "relu",
-    "solver": "adam",
-    "learning_rate_init": 3e-3,
-    "alpha": 1e-4,
+    "activation": "tanh",
+    "solver": "sgd",
+    "momentum": 0.9,
+    "nesterovs_momentum": True,
+    "learning_rate_init": 0.01,
+    "alpha": 0.0,
 }
 
 
 def test_lra_defaults_and_their_documentation():
-    # LRAClassifier sets its training defaults itself, so they do not move
-    # with the base's; the shared parameter section of its docstring shows
-    # them. (LRARegressor was not studied and keeps the base's.)
-    for cls in [LRAClassifier]:
+    # LRA sets its training defaults itself, so they do not move with the
+    # base's (MLPClassifier's); the shared parameter section of its docstring
+    # shows them.
+    for cls in [LRAClassifier, LRARegressor]:
         params = cls().get_params()
         assert {k: params[k] for k in CHOSEN} == CHOSEN
         doc = cls.__doc__
-        assert "learning_rate_init : float, default=0.003" in doc
-        assert "solver : {'sgd', 'adam'}, default='adam'" in doc
+        assert "learning_rate_init : float, default=0.01" in doc
+        assert "solver : {'sgd', 'adam'}, default='sgd'" in doc
         # init='auto' is all zeros for the fdbk form (the paper's headline).
         assert params["init"] == "auto"
 
