@@ -58,8 +58,8 @@ def estimators(epochs, seed):
         "LRA-E 2019 preset": LRAClassifier.from_paper("lra_e_2019", **fixed),
         "LRA-fdbk 2018 preset": LRAClassifier.from_paper("lra_fdbk_2018", **fixed),
         "LRA, package defaults": LRAClassifier(**ARCHITECTURE, **fixed),
-        # The package's rule with the presets' units and optimizer: separates the two.
-        "LRA, presets' tanh units and optimizer": LRAClassifier(
+        # The package's rule with the presets' optimizer: separates the two.
+        "LRA, presets' optimizer": LRAClassifier(
             **ARCHITECTURE,
             activation="tanh",
             solver="sgd",
