@@ -42,6 +42,7 @@ BASES = {
 }
 OURS = ("LRA", "BP", "FA", "DFA", "DTP")
 
+
 @dataclass(frozen=True)
 class Entry:
     """One estimator of the comparison: a base and explicit parameters."""
