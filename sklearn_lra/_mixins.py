@@ -22,6 +22,9 @@ class NetworkClassifierMixin(ClassifierMixin):
     _own_defaults = {"class_weight": None}
     _own_constraints = {"class_weight": [dict, StrOptions({"balanced"}), None]}
 
+    #: Set by a fit; False for models pickled before multilabel targets existed.
+    _multilabel = False
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
