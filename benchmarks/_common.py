@@ -49,7 +49,7 @@ def machine_description(blas_threads=None):
         f"- command: `{command()}`",
         f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
         f"OPENBLAS_L2_SIZE: {os.environ.get('OPENBLAS_L2_SIZE', 'unset')}",
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores; {platform.platform()}",
+        f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores; {platform.platform()}",
         f"- Python {platform.python_version()}, numpy {np.__version__}, scipy "
         f"{scipy.__version__}, scikit-learn {sklearn.__version__}, sklearn-lra "
         f"{sklearn_lra.__version__} ({Path(sklearn_lra.__file__).parent})",
@@ -78,7 +78,8 @@ def command():
     return prefix + "python " + " ".join(sys.argv)
 
 
-def _cpu_model():
+def cpu_model():
+    """The CPU model from /proc/cpuinfo (Linux), else what platform says."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
