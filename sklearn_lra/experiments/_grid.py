@@ -16,15 +16,21 @@ import re
 from dataclasses import dataclass, field
 
 from .._initializers import INIT_SCHEMES
-from ._data import DATASETS
+from ._data import DATASETS, VALIDATION
 from ._registry import resolve_rule
 
 #: Bump when the meaning of a configuration or the result format changes:
 #: every cached result then counts as missing.
-SCHEMA_VERSION = 1
+#: 2: every run measures a validation error on rows that never train.
+SCHEMA_VERSION = 2
 
-#: Study kinds the verdict knows how to read.
-KINDS = ("rules", "null_init", "init_sensitivity", "ablation", "custom")
+#: Study kinds the verdict knows how to read. A 'tuning' study searches each
+#: rule's settings on validation error and retrains the chosen ones: its
+#: final runs have the kind :data:`TUNED`.
+KINDS = ("rules", "null_init", "init_sensitivity", "ablation", "tuning", "custom")
+
+#: Kind of the runs that retrain the settings a tuning study chose.
+TUNED = "tuned"
 
 # Estimator keywords a study sets through its own dimensions, not through params/grid.
 _RESERVED = {"hidden_layer_sizes", "activation", "init", "init_scale", "random_state", "max_iter"}
@@ -95,7 +101,7 @@ class Study:
         Short identifier (used in file names and ``--studies``).
     title : str
         Section title in the report.
-    kind : {'rules', 'null_init', 'init_sensitivity', 'ablation', 'custom'}
+    kind : {'rules', 'null_init', 'init_sensitivity', 'ablation', 'tuning', 'custom'}
         Which of the paper's claims the verdict reads from this study.
     description : str
         What the study shows; printed under the title.
@@ -127,9 +133,15 @@ class Study:
     grid : dict of str to tuple
         Ablation: every combination of these estimator keywords' values is
         run, e.g. ``{'beta': (0.01, 0.1, 1.0)}``.
+    rule_grid : dict of str to dict
+        Per rule, more keywords to search, combined with ``grid``, e.g.
+        ``{'lra': {'beta': (0.25, 0.5, 1.0)}}``; the budget of a tuning study.
+    final_seeds : tuple of int
+        Tuning studies: the seeds of the runs that retrain each rule's chosen
+        setting and report its test error (the search uses ``seeds``).
     eval_every : int or None
-        Test error is measured every this many epochs (and after the last);
-        None measures it about five times.
+        Validation and test errors are measured every this many epochs (and
+        after the last); None measures them about five times.
     """
 
     name: str
@@ -149,6 +161,8 @@ class Study:
     rule_params: dict = field(default_factory=dict)
     default_inits: dict = field(default_factory=dict)
     grid: dict = field(default_factory=dict)
+    rule_grid: dict = field(default_factory=dict)
+    final_seeds: tuple = ()
     eval_every: int | None = None
 
     def __post_init__(self):
@@ -157,7 +171,8 @@ class Study:
         unknown = set(self.datasets) - set(DATASETS)
         if unknown:
             raise ValueError(f"Unknown data sets {sorted(unknown)}; choose from {list(DATASETS)}.")
-        reserved = _RESERVED & (set(self.params) | set(self.grid))
+        searched = {k for grid in self.rule_grid.values() for k in grid}
+        reserved = _RESERVED & (set(self.params) | set(self.grid) | searched)
         if reserved:
             raise ValueError(
                 f"Study {self.name!r} sets {sorted(reserved)} through params or grid; use "
@@ -165,15 +180,18 @@ class Study:
             )
         for spec in self.inits:
             parse_init(spec)
+        if self.kind == "tuning" and not self.final_seeds:
+            raise ValueError(f"Tuning study {self.name!r} needs final_seeds to retrain with.")
+
+    def variants(self, rule):
+        """Every combination of ``grid`` and ``rule_grid[rule]``, as dicts."""
+        return _variants({**self.grid, **self.rule_grid.get(rule, {})})
 
     @property
     def n_runs(self):
-        """Number of runs of the grid."""
-        n_variants = 1
-        for values in self.grid.values():
-            n_variants *= len(values)
-        dims = (self.rules, self.datasets, self.depths, self.activations, self.inits, self.seeds)
-        total = n_variants
+        """Number of runs of the grid (a tuning study's search only)."""
+        dims = (self.datasets, self.depths, self.activations, self.inits, self.seeds)
+        total = sum(len(self.variants(rule)) for rule in self.rules)
         for dim in dims:
             total *= len(dim)
         return total
@@ -243,25 +261,61 @@ def expand_study(study):
     """
     classes = {rule: resolve_rule(rule) for rule in study.rules}
     runs = []
-    outer = itertools.product(
-        study.datasets, study.depths, study.activations, study.inits, _variants(study.grid)
-    )
-    for dataset, depth, activation, init, variant in outer:
-        for seed, rule in itertools.product(study.seeds, study.rules):
-            labels = {
-                "rule": rule,
-                "dataset": dataset,
-                "depth": depth,
-                "width": study.width,
-                "activation": activation,
-                "init": init,
-                "variant": _variant_label(variant),
-                "seed": seed,
-            }
-            params = _estimator_params(study, classes[rule], labels, variant)
-            config = _config(study, labels, params, classes[rule])
-            runs.append(Run(study.name, study.kind, labels, config, config_key(config)))
+    outer = itertools.product(study.datasets, study.depths, study.activations, study.inits)
+    for setting in outer:
+        if study.rule_grid:
+            inner = [
+                (variant, seed, rule)
+                for rule in study.rules
+                for variant in study.variants(rule)
+                for seed in study.seeds
+            ]
+        else:
+            inner = [
+                (variant, seed, rule)
+                for variant in _variants(study.grid)
+                for seed, rule in itertools.product(study.seeds, study.rules)
+            ]
+        for variant, seed, rule in inner:
+            runs.append(make_run(study, classes[rule], rule, setting, variant, seed))
     return runs
+
+
+def make_run(study, cls, rule, setting, variant, seed, kind=None):
+    """The :class:`Run` of one rule, setting, ablation values and seed of a study.
+
+    Parameters
+    ----------
+    study : Study
+    cls : type
+        The rule's estimator class.
+    rule : str
+    setting : tuple
+        ``(dataset, depth, activation, init)``.
+    variant : dict
+        The ablation or search values of this run.
+    seed : int
+    kind : str or None, default=None
+        The run's kind (the study's by default).
+
+    Returns
+    -------
+    run : Run
+    """
+    dataset, depth, activation, init = setting
+    labels = {
+        "rule": rule,
+        "dataset": dataset,
+        "depth": depth,
+        "width": study.width,
+        "activation": activation,
+        "init": init,
+        "variant": variant_label(variant),
+        "seed": seed,
+    }
+    params = _estimator_params(study, cls, labels, variant)
+    config = _config(study, labels, params, cls)
+    return Run(study.name, kind or study.kind, labels, config, config_key(config))
 
 
 def expand_profile(profile):
@@ -385,7 +439,7 @@ def _variants(grid):
     return [dict(zip(names, values)) for values in itertools.product(*(grid[n] for n in names))]
 
 
-def _variant_label(variant):
+def variant_label(variant):
     """``'beta=0.1, form=fdbk'``, or ``''`` without ablation."""
     return ", ".join(f"{k}={v}" for k, v in variant.items())
 
@@ -423,6 +477,7 @@ def _config(study, labels, params, cls):
         "rule": labels["rule"],
         "dataset": labels["dataset"],
         "n_train": study.n_train,
+        "validation": VALIDATION[labels["dataset"]],
         "epochs": study.epochs,
         "eval_every": eval_every,
         "params": params,

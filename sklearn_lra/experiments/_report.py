@@ -9,21 +9,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._data import DATASETS
-from ._runner import first_line
+from ._grid import TUNED
+from ._runner import code_commit, first_line
+from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
 from ._tables import (
+    format_summary,
     group_rows,
     make_rows,
     markdown_table,
     pivot_by_rule,
+    summarise,
+    varying_dimensions,
     write_csv,
 )
 from ._verdict import (
     AT_CHANCE_MARGIN,
     SPREAD_RATIO,
+    TEST_DESCRIPTION,
     TRAINED_BELOW,
     evaluate_claims,
     evaluate_targets,
     init_spreads,
+    versus,
 )
 
 CSV_NAME = "runs.csv"
@@ -144,6 +151,9 @@ def _draw_figures(profile, rows, report_path):
     figures, grids = {}, {}
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
+        if study.kind == "tuning":
+            # The search's test errors are never shown: only the retrained choices.
+            study_rows = [r for r in study_rows if r["kind"] == TUNED]
         main = [("errors", "Test error, mean ± std over seeds", plot_error_bars)]
         if count_curve_panels(study_rows) <= MAX_PANELS:
             main.append(("curves", "Test error per epoch, mean over seeds", plot_test_curves))
@@ -261,6 +271,7 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=(), prov
         "Ororbia, Mali, Kifer and Giles, *Conducting Credit Assignment by Aligning Local "
         "Representations* (2018), reproduced with this package's own LRA, BP, FA, DFA and "
         "DTP estimators trained on the same data with the same budget.\n",
+        protocol(profile, rows),
         _provenance(profile, rows, command, notes, provenance or {}),
     ]
     for study in profile.studies:
@@ -268,6 +279,60 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=(), prov
         parts.append(_study_section(study, study_rows, figures.get(study.name, []), base_dir))
     parts.append(_verdict_section(rows))
     return "\n".join(parts)
+
+
+# --------------------------------------------------------------- protocol
+
+
+def protocol(profile, rows):
+    """The paragraph at the top of a report: what was selected on what.
+
+    Parameters
+    ----------
+    profile : Profile
+    rows : list of dict
+
+    Returns
+    -------
+    text : str
+    """
+    if not has_validation(rows):
+        return (
+            "**Selection protocol.** These runs predate the validation split: their CSV has "
+            "no validation-error column, every run trained on all the training rows it was "
+            "given, and the only error measured is the test error quoted here. Every choice "
+            "drawn from them (the ablations' preferred values, the package's `'auto'` values "
+            "and the settings the profile pins) was made on this same test error, so the "
+            "differences favour the chosen settings. Nothing is selected in this report.\n"
+        )
+    kinds = {s.kind for s in profile.studies}
+    chosen = []
+    if "ablation" in kinds:
+        chosen.append("the preferred value of each ablation")
+    if "tuning" in kinds:
+        chosen.append("each rule's learning rate and main knob in the tuning study")
+    what = (
+        f"Everything this report chooses ({' and '.join(chosen)}) is chosen on the lowest "
+        "mean validation error."
+        if chosen
+        else "This report chooses nothing from its runs."
+    )
+    return (
+        "**Selection protocol.** Every run trains on the training rows only; its validation "
+        "error is measured on held-out rows of the training set and its test error on the "
+        f"test set (see *Data* below). {what} Test error is only reported, for "
+        "configurations fixed before it was looked at: the studies' settings as the profile "
+        "pins them"
+        + (
+            ", and each rule's chosen setting retrained with other seeds"
+            if "tuning" in kinds
+            else ""
+        )
+        + ". Every error is that of the last epoch: no epoch is selected and no run stops "
+        "early. The values the profile pins (e.g. LRA's `beta` and window) were fixed before "
+        "these runs; before the validation split they were chosen on the test error of "
+        "earlier reports.\n"
+    )
 
 
 # --------------------------------------------------------------- provenance
@@ -288,6 +353,7 @@ def _provenance(profile, rows, command, notes, kept):
         f"- Hardware: {kept.get('Hardware') or _hardware()}",
         f"- BLAS: {kept.get('BLAS') or _blas()}",
         f"- Versions: {kept.get('Versions') or _versions()}",
+        f"- Commit: {_commits(rows)}",
         "- Data: " + "; ".join(f"`{d}`: {DATASETS.get(d, d)}" for d in datasets),
         f"- Configurations: {len(unique)} distinct ("
         + ", ".join(f"{n} {s}" for s, n in statuses.items() if n)
@@ -300,6 +366,15 @@ def _provenance(profile, rows, command, notes, kept):
 
 
 _STATUS_ORDER = ("ok", "diverged", "failed", "missing")
+
+
+def _commits(rows):
+    """The commits of the code that trained the runs, as recorded in them."""
+    commits = sorted({r["commit"] for r in rows if r.get("commit")})
+    if not commits:
+        return f"not recorded in the runs (code now at `{code_commit()}`)"
+    return ", ".join(f"`{c}`" for c in commits)
+
 
 #: The provenance lines a re-rendered report keeps from the report it replaces.
 KEPT_PROVENANCE = ("Command", "Date", "Hardware", "BLAS", "Versions", "Jobs")
@@ -389,8 +464,13 @@ def _study_section(study, rows, figures, base_dir):
     if not rows:
         parts.append("No runs.\n")
         return "\n".join(parts)
-    parts.append("Test error (%), mean ± std over seeds:\n")
-    parts.append(pivot_by_rule(rows) + "\n")
+    if study.kind == "tuning":
+        parts.append(_tuning_section(study, rows))
+    else:
+        parts.append("Test error (%), mean ± std over seeds:\n")
+        parts.append(pivot_by_rule(rows) + "\n")
+    if study.kind == "ablation":
+        parts.append(_ablation_choices(rows))
     if study.kind == "init_sensitivity":
         parts.append(_spread_table(rows))
     for caption, path in figures:
@@ -416,9 +496,116 @@ def _settings(study):
         items.append(f"shared parameters {shared}")
     for rule, extra in study.rule_params.items():
         items.append(f"{rule}: " + ", ".join(f"{k}={v!r}" for k, v in extra.items()))
-    for name, values in study.grid.items():
+    for name, values in study.grid.items() if study.kind != "tuning" else ():
         items.append(f"ablation of `{name}` over {', '.join(map(repr, values))}")
     return "Settings: " + "; ".join(items) + "."
+
+
+def _ablation_choices(rows):
+    """Validation errors of an ablation and the value chosen on them per setting."""
+    if not has_validation(rows):
+        return (
+            "These runs have no validation error: no value is chosen here, and the table "
+            "above must not be read as a choice.\n"
+        )
+    within = [d for d in varying_dimensions(rows) if d != "variant"]
+    lines = [
+        [
+            *map(str, choice.setting),
+            choice.chosen,
+            format_summary(choice.val),
+            "; ".join(choice.tied) or "none",
+        ]
+        for choice in choose_on_validation(rows, "variant", within)
+    ]
+    header = [_HEADERS.get(d, d) for d in within]
+    header += ["chosen on validation", "validation error (%)", "tied on validation"]
+    return (
+        "Validation error (%), mean ± std over seeds:\n\n"
+        + pivot_by_rule(rows, "val_error")
+        + "\n\nChosen on validation error (lowest mean; *tied* values are within the noise "
+        "by the test of the verdict):\n\n" + markdown_table(header, lines) + "\n"
+    )
+
+
+def _tuning_section(study, rows):
+    """A tuning study: the search budget, each rule's choice, the retrained test errors."""
+    budget = "; ".join(
+        f"{rule}: "
+        + ", ".join(
+            f"`{k}` in {list(v)}"
+            for k, v in {**study.grid, **study.rule_grid.get(rule, {})}.items()
+        )
+        + f" ({len(study.variants(rule))} settings)"
+        for rule in study.rules
+    )
+    parts = [
+        f"Search budget per rule, each setting trained with seeds "
+        f"{', '.join(map(str, study.seeds))} and scored on validation error only: {budget}. "
+        f"The chosen settings are retrained with seeds {', '.join(map(str, study.final_seeds))} "
+        "and their test error is measured once.\n"
+    ]
+    choices = tuning_choices(study, rows)
+    if not choices:
+        parts.append("The search is not complete (or has no validation error): nothing chosen.\n")
+        return "\n".join(parts)
+    lines = [
+        [
+            *map(str, c.setting[:2]),
+            c.setting[4],
+            str(c.n_tried),
+            c.chosen,
+            format_summary(c.val),
+            "; ".join(c.tied) or "none",
+        ]
+        for c in choices
+    ]
+    header = ["data set", "depth", "rule", "settings", "chosen on validation"]
+    header += ["validation error (%)", "tied on validation"]
+    parts.append("Chosen on validation error:\n\n" + markdown_table(header, lines) + "\n")
+    final = [r for r in rows if r["kind"] == TUNED]
+    parts.append(
+        "Test error (%) of each rule's chosen setting, retrained, mean ± std over seeds:\n\n"
+        + _final_table(final)
+        + "\n"
+    )
+    parts.append(_tuned_comparisons(final))
+    return "\n".join(parts)
+
+
+def _final_table(rows):
+    """Test error per setting (rows) and rule (columns) of the retrained choices."""
+    keys = [k for k in SETTING if k == "dataset" or len({r[k] for r in rows}) > 1]
+    rules = list(dict.fromkeys(r["rule"] for r in rows))
+    lines = []
+    for values, group in group_rows(rows, keys).items():
+        by_rule = group_rows(group, ["rule"])
+        cells = [format_summary(summarise(by_rule.get((rule,), []))) for rule in rules]
+        lines.append([*map(str, values), *cells])
+    return markdown_table([_HEADERS.get(k, k) for k in keys] + rules, lines)
+
+
+_HEADERS = {"dataset": "data set"}
+
+
+def _tuned_comparisons(rows):
+    """LRA against every other tuned rule, by the verdict's test."""
+    done = [r for r in rows if r["status"] in ("ok", "diverged")]
+    lines = []
+    for setting, group in group_rows(done, list(SETTING)).items():
+        lra = [r for r in group if r["rule"] == "lra"]
+        for rule in dict.fromkeys(r["rule"] for r in group):
+            other = [r for r in group if r["rule"] == rule]
+            if lra and rule != "lra":
+                _, text = versus(lra, other, "LRA", rule.upper())
+                lines.append(f"- {setting[0]}, {setting[1]} hidden layers: {text}")
+    if not lines:
+        return ""
+    return (
+        "With the same budget for every rule (test error, the verdict's test):\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def _defaults_used(rows):
@@ -476,8 +663,10 @@ def _thresholds():
         f"prediction), and as *at chance* within {100 * AT_CHANCE_MARGIN:.0f} points of "
         "that constant prediction's error. The *spread* across initialisations is the "
         "worst minus the best mean test error; claim 4 asks LRA's to be at most "
-        f"{SPREAD_RATIO:.2g} of BP's. A claim is *reproduced* when every check passes, "
-        "*partly reproduced* when some do.\n"
+        f"{SPREAD_RATIO:.2g} of BP's (a comparison of means, not tested for noise). A claim "
+        "is *reproduced* when every check passes, *partly reproduced* when some do.\n\n"
+        + TEST_DESCRIPTION
+        + "\n"
     )
 
 

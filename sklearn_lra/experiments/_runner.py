@@ -11,6 +11,7 @@ the grid.
 """
 
 import platform
+import subprocess
 import sys
 import time
 import traceback
@@ -29,7 +30,7 @@ from ._registry import resolve_rule
 STATUSES = ("ok", "diverged", "failed")
 
 # Training rows assumed by the cost estimate (for the ETA) when n_train is None.
-_FULL_ROWS = {"mnist": 60000, "fashion_mnist": 60000, "digits": 1347}
+_FULL_ROWS = {"mnist": 50000, "fashion_mnist": 50000, "digits": 1077}
 
 _MAX_WARNINGS = 5
 
@@ -39,8 +40,10 @@ def run_config(config, data_home=None):
 
     The network is trained one epoch at a time with ``partial_fit`` (which
     keeps the optimizer state, so the result equals one ``fit`` with
-    ``max_iter=epochs``), measuring the test error every ``eval_every``
-    epochs on the way.
+    ``max_iter=epochs``) on the training rows only, measuring the
+    validation and test errors every ``eval_every`` epochs on the way.
+    Nothing is chosen here: the reported errors are those of the last
+    epoch, whatever the curves did before.
 
     Parameters
     ----------
@@ -52,20 +55,22 @@ def run_config(config, data_home=None):
     Returns
     -------
     result : dict
-        ``status`` ('ok', 'diverged' or 'failed'), ``test_error``,
-        ``train_loss``, ``fit_time`` (seconds, evaluations excluded),
-        ``n_iter``, ``loss_curve``, ``test_curve`` (``[epoch, error]``
-        pairs), ``chance_error``, ``error`` (message of a failure),
-        ``warnings`` and the ``config`` itself. A diverged run's
-        ``test_error`` is its ``chance_error``: it failed to learn.
+        ``status`` ('ok', 'diverged' or 'failed'), ``val_error``,
+        ``test_error``, ``train_loss``, ``fit_time`` (seconds, evaluations
+        excluded), ``n_iter``, ``loss_curve`` (training loss per epoch),
+        ``val_curve`` and ``test_curve`` (``[epoch, error]`` pairs),
+        ``chance_error`` (of the test rows), ``error`` (message of a
+        failure), ``warnings`` and the ``config`` itself. A diverged run's
+        errors are those of the best constant prediction: it failed to learn.
     """
     result = {"config": config, "status": "failed", "test_error": None, "train_loss": None}
-    result.update(fit_time=0.0, n_iter=0, loss_curve=[], test_curve=[], warnings=[], error=None)
+    result.update(val_error=None, val_curve=[], test_curve=[])
+    result.update(fit_time=0.0, n_iter=0, loss_curve=[], warnings=[], error=None)
     try:
-        X, y, X_test, y_test = load_split(config["dataset"], config["n_train"], data_home)
-        result["chance_error"] = chance_error(y_test)
+        split = load_split(config["dataset"], config["n_train"], data_home)
+        result["chance_error"] = chance_error(split.y_test)
         estimator = resolve_rule(config["rule"])(**_estimator_kwargs(config["params"]))
-        _train(estimator, config, X, y, X_test, y_test, result)
+        _train(estimator, config, split, result)
     except Exception as exc:  # a failed run is a result, never the end of the grid
         result.update(status="failed", error=_describe(exc))
     result["host"] = platform.node()
@@ -80,8 +85,9 @@ def _estimator_kwargs(params):
     return kwargs
 
 
-def _train(estimator, config, X, y, X_test, y_test, result):
+def _train(estimator, config, split, result):
     """The epoch loop of :func:`run_config`; fills ``result`` in place."""
+    X, y = split.X_train, split.y_train
     classes = np.unique(y)
     epochs, eval_every = config["epochs"], config["eval_every"]
     with warnings.catch_warnings(record=True) as caught:
@@ -99,10 +105,16 @@ def _train(estimator, config, X, y, X_test, y_test, result):
                 # instead of raising; an interrupted run is no result: stop the grid.
                 raise KeyboardInterrupt
             if epoch % eval_every == 0 or epoch == epochs:
-                result["test_curve"].append([epoch, 1.0 - estimator.score(X_test, y_test)])
+                result["val_curve"].append([epoch, _error(estimator, split.X_val, split.y_val)])
+                result["test_curve"].append([epoch, _error(estimator, split.X_test, split.y_test)])
         else:
             result["status"] = "ok"
-    _summarise(estimator, result, caught)
+    _summarise(estimator, result, caught, chance_error(split.y_val))
+
+
+def _error(estimator, X, y):
+    """Misclassification rate of ``estimator`` on ``(X, y)``."""
+    return float(1.0 - estimator.score(X, y))
 
 
 def _divergence(caught):
@@ -116,15 +128,17 @@ def _divergence(caught):
     return None
 
 
-def _summarise(estimator, result, caught):
+def _summarise(estimator, result, caught, val_chance):
     """Final numbers of a run that trained (or diverged) without other errors."""
     result["loss_curve"] = [float(v) for v in getattr(estimator, "loss_curve_", [])]
     result["n_iter"] = int(getattr(estimator, "n_iter_", 0))
     result["warnings"] = _unique_messages(caught)
     if result["status"] == "ok":
+        result["val_error"] = result["val_curve"][-1][1]
         result["test_error"] = result["test_curve"][-1][1]
         result["train_loss"] = result["loss_curve"][-1]
     else:
+        result["val_error"] = val_chance
         result["test_error"] = result["chance_error"]
 
 
@@ -222,13 +236,44 @@ def run_grid(
         _check_data([configs[k] for k in todo], data_home)
         progress.start(len(results))
         todo = _schedule(todo, configs)
+        commit = code_commit()
         for result in _execute([configs[k] for k in todo], n_jobs, data_home):
+            result["commit"] = commit
             key = config_key(result["config"])
             save_result(results_dir, key, result)
             results[key] = result
             progress.update(key, result)
     n_cached = len(configs) - len(todo) if train else len(results)
     return GridOutcome(results, len(todo), n_cached, time.perf_counter() - start)
+
+
+def code_commit():
+    """The git commit of the package's code, ``'<hash>-dirty'`` with local changes.
+
+    Returns
+    -------
+    commit : str
+        ``'unknown'`` outside a git checkout.
+    """
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(folder), "diff", "--quiet", "HEAD", "--", "sklearn_lra"],
+            capture_output=True,
+            timeout=10,
+        ).returncode
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}-dirty" if dirty else head
 
 
 def _schedule(keys, configs):
@@ -278,6 +323,8 @@ def _stored_results(configs, results_dir, retry_failed):
     stored = {}
     for key in configs:
         result = load_result(results_dir, key)
+        if result is not None and "val_curve" not in result:
+            result = None  # from before the validation split: never mixed in
         if result is not None and not (retry_failed and result["status"] == "failed"):
             stored[key] = result
     return stored
@@ -334,9 +381,9 @@ def describe_labels(labels):
 
 
 def _outcome(result):
-    """``'test error 2.31%'``, ``'DIVERGED'`` or ``'FAILED (...)'``."""
+    """``'validation error 2.31%'``, ``'DIVERGED'`` or ``'FAILED (...)'``."""
     if result["status"] == "ok":
-        return f"test error {100 * result['test_error']:.2f}%"
+        return f"validation error {100 * result['val_error']:.2f}%"
     if result["status"] == "diverged":
         return f"DIVERGED after {result['n_iter']} epochs"
     return f"FAILED ({first_line(result['error'])[:120]})"

@@ -21,14 +21,17 @@ ROW_FIELDS = (
     "seed",
     "epochs",
     "status",
+    "val_error",
     "test_error",
     "chance_error",
     "train_loss",
     "fit_time",
     "n_iter",
     "key",
+    "commit",
     "error",
     "loss_curve",
+    "val_curve",
     "test_curve",
 )
 
@@ -95,8 +98,8 @@ def write_csv(rows, path):
 
 #: Columns of the CSV read back as numbers, and as JSON lists.
 _INT_FIELDS = ("n_train", "depth", "width", "seed", "epochs", "n_iter")
-_FLOAT_FIELDS = ("test_error", "chance_error", "train_loss", "fit_time")
-_JSON_FIELDS = ("loss_curve", "test_curve")
+_FLOAT_FIELDS = ("val_error", "test_error", "chance_error", "train_loss", "fit_time")
+_JSON_FIELDS = ("loss_curve", "val_curve", "test_curve")
 
 
 def read_results_csv(path):
@@ -106,6 +109,10 @@ def read_results_csv(path):
     runs of the same profile, ``make_rows(runs, read_results_csv(path))``
     gives back the rows the CSV was written from, without any training.
 
+    A CSV written before the validation split has no ``val_error`` and
+    ``val_curve`` columns; its results have no such keys (nothing is
+    made up for them).
+
     Parameters
     ----------
     path : path-like
@@ -114,17 +121,32 @@ def read_results_csv(path):
     Returns
     -------
     results : dict
-        Configuration key -> result (status, test error, curves, ...), for
-        every run that has one.
+        Configuration key -> result (status, errors, curves, ...), for every
+        run that has one.
     """
-    results = {}
+    return {row["key"]: result for row, result in read_csv_runs(path)}
+
+
+def read_csv_runs(path):
+    """Each run of a CSV with a result: ``(row of text cells, parsed result)``.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV written by :func:`write_csv`.
+
+    Returns
+    -------
+    runs : list of tuple
+    """
+    runs = []
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["status"] == "missing":
                 continue
-            result = {name: _parse(name, row[name]) for name in _RESULT_FIELDS}
-            results[row["key"]] = {k: v for k, v in result.items() if v is not None}
-    return results
+            result = {name: _parse(name, row.get(name) or "") for name in _RESULT_FIELDS}
+            runs.append((row, {k: v for k, v in result.items() if v is not None}))
+    return runs
 
 
 _RESULT_FIELDS = ROW_FIELDS[ROW_FIELDS.index("status") :]
@@ -154,7 +176,7 @@ def _csv_value(value):
 
 @dataclass
 class Summary:
-    """Test error of a group of runs over seeds.
+    """Test (or validation) error of a group of runs over seeds.
 
     Attributes
     ----------
@@ -175,18 +197,21 @@ class Summary:
     n_missing: int = 0
 
 
-def summarise(rows):
+def summarise(rows, column="test_error"):
     """The :class:`Summary` of some rows.
 
     Parameters
     ----------
     rows : list of dict
+    column : {'test_error', 'val_error'}, default='test_error'
+        The error to summarise.
 
     Returns
     -------
     summary : Summary
     """
-    errors = [r["test_error"] for r in rows if r["status"] in ("ok", "diverged")]
+    errors = [r[column] for r in rows if r["status"] in ("ok", "diverged")]
+    errors = [e for e in errors if e is not None]
     n = len(errors)
     mean = sum(errors) / n if n else math.nan
     var = sum((e - mean) ** 2 for e in errors) / (n - 1) if n > 1 else 0.0
@@ -239,13 +264,15 @@ def varying_dimensions(rows):
     return [d for d in DIMENSIONS if d == "dataset" or len({r[d] for r in rows}) > 1]
 
 
-def pivot_by_rule(rows):
-    """A Markdown table of test error (%): one row per setting, one column per rule.
+def pivot_by_rule(rows, column="test_error"):
+    """A Markdown table of error (%): one row per setting, one column per rule.
 
     Parameters
     ----------
     rows : list of dict
         Rows of one study.
+    column : {'test_error', 'val_error'}, default='test_error'
+        The error in the cells.
 
     Returns
     -------
@@ -256,7 +283,7 @@ def pivot_by_rule(rows):
     lines = []
     for values, group in group_rows(rows, dims).items():
         by_rule = group_rows(group, ["rule"])
-        cells = [format_summary(summarise(by_rule.get((rule,), []))) for rule in rules]
+        cells = [format_summary(summarise(by_rule.get((rule,), []), column)) for rule in rules]
         lines.append([*map(str, values), *cells])
     header = [_HEADERS.get(d, d) for d in dims] + rules
     return markdown_table(header, lines)

@@ -5,11 +5,43 @@ with a stated threshold; the claim is *reproduced* when every check passes,
 *partly reproduced* when some do, *not reproduced* when none does, and *not
 evaluated* when the results hold no data for it. The thresholds are the
 module constants below, printed in the report.
+
+Comparisons are noise-aware (:func:`compare`, :func:`interval`): a mean
+error gets a confidence interval that combines the seed-to-seed spread with
+the binomial noise of an error measured on ``n`` images, and two rules are a
+*win*, a *loss* or a *tie* by whether the interval of their difference
+excludes zero. :data:`TEST_DESCRIPTION` states it in the report.
 """
 
+import math
 from dataclasses import dataclass, field
 
+from scipy import stats
+
+from ._data import N_TEST, N_VALIDATION
 from ._tables import group_rows, summarise
+
+#: Two-sided confidence level of every interval.
+CONFIDENCE = 0.95
+
+TEST_DESCRIPTION = (
+    "Every comparison is decided by a 95% confidence interval, not by the sign of a "
+    "difference. For a mean error `m` over `k` seeds measured on `n` images, the variance "
+    "is `s²/k + m(1 - m)/n`: the seed-to-seed spread (`s`, the standard deviation over "
+    "seeds) plus the binomial noise of an error rate on `n` images, which averaging over "
+    "seeds does not remove because every seed sees the same images. For the difference "
+    "of two rules, the seed part is the variance of the per-seed differences over `k` "
+    "when both have the same seeds (paired), else `s_a²/k_a + s_b²/k_b`, and the binomial "
+    "parts of both rules add up (an upper bound: both see the same images). The "
+    "half-width is `sqrt(t² V_seeds + z² V_binomial)`: the seed part scaled by Student's t "
+    "quantile with `k - 1` degrees of freedom (it is estimated from `k` seeds), the "
+    "binomial part by the normal quantile `z` = 1.96 (its variance is known); with one "
+    "seed the interval is the binomial one alone. A rule *wins* when the interval of its "
+    "error minus the other's lies "
+    "below zero, *loses* when it lies above, and *ties* otherwise; a mean is *below* a "
+    "threshold when its whole interval is, and a gap is *within* an allowance when the "
+    "interval's upper end is (a non-inferiority test)."
+)
 
 #: A network counts as trained when its mean test error is below this; for
 #: other data sets, below half the error of the best constant prediction.
@@ -72,6 +104,162 @@ class Verdict:
         if n_passed == len(self.checks):
             return "reproduced"
         return "partly reproduced" if n_passed else "not reproduced"
+
+
+# ------------------------------------------------------------------ statistics
+
+
+@dataclass
+class Interval:
+    """A mean (of an error, or of a difference of errors) and its confidence interval.
+
+    Attributes
+    ----------
+    mean, low, high : float
+        The estimate and the ends of its :data:`CONFIDENCE` interval.
+    n_seeds : int
+        Seeds behind the estimate (the smaller count for a difference).
+    """
+
+    mean: float
+    low: float
+    high: float
+    n_seeds: int
+
+    @property
+    def outcome(self):
+        """For a difference a - b of errors: 'win' (a lower), 'loss' or 'tie'."""
+        if self.high < 0:
+            return "win"
+        return "loss" if self.low > 0 else "tie"
+
+    def text(self, scale=100.0, signed=False):
+        """``'-0.08 points, 95% CI [-0.40, +0.24]'`` style, in percent points."""
+        sign = "+" if signed else ""
+        return (
+            f"{scale * self.mean:{sign}.2f}, {100 * CONFIDENCE:.0f}% CI "
+            f"[{scale * self.low:{sign}.2f}, {scale * self.high:{sign}.2f}]"
+        )
+
+
+def _quantile(n_seeds):
+    """Student's t quantile with ``n_seeds - 1`` degrees of freedom (normal for one seed)."""
+    upper = 1 - (1 - CONFIDENCE) / 2
+    return float(stats.t.ppf(upper, n_seeds - 1)) if n_seeds > 1 else float(stats.norm.ppf(upper))
+
+
+def _errors_by_seed(rows, column):
+    """Seed -> error of the rows with a result (mean if a seed appears twice)."""
+    by_seed = {}
+    for r in rows:
+        if r["status"] in ("ok", "diverged") and r[column] is not None:
+            by_seed.setdefault(r["seed"], []).append(r[column])
+    return {seed: sum(v) / len(v) for seed, v in by_seed.items()}
+
+
+def _variance(values):
+    """Sample variance (``ddof=1``); 0 for fewer than two values."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean = sum(values) / n
+    return sum((v - mean) ** 2 for v in values) / (n - 1)
+
+
+def n_images(rows, column="test_error"):
+    """Images an error of ``rows`` is measured on (test or validation rows)."""
+    sizes = N_TEST if column == "test_error" else N_VALIDATION
+    return min(sizes.get(r["dataset"], 0) for r in rows) if rows else 0
+
+
+def _binomial(p, n):
+    """Variance of an error rate ``p`` measured on ``n`` images (0 without images)."""
+    return p * (1 - p) / n if n else 0.0
+
+
+def interval(rows, column="test_error", n=None):
+    """The mean error of some runs with its confidence interval.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Runs of one setting (one per seed).
+    column : {'test_error', 'val_error'}, default='test_error'
+    n : int or None, default=None
+        Images the error is measured on; by default from the data set.
+
+    Returns
+    -------
+    interval : Interval or None
+        None when no run has a result.
+    """
+    errors = list(_errors_by_seed(rows, column).values())
+    if not errors:
+        return None
+    n = n_images(rows, column) if n is None else n
+    k = len(errors)
+    mean = sum(errors) / k
+    half = _half_width(_variance(errors) / k, _binomial(mean, n), k)
+    # An error rate lies in [0, 1] whatever the noise.
+    return Interval(mean, max(mean - half, 0.0), min(mean + half, 1.0), k)
+
+
+def _half_width(seed_part, binomial_part, k):
+    """Half-width: each variance times the square of its own quantile, added."""
+    t, z = _quantile(k), _quantile(1)
+    return math.sqrt(t**2 * seed_part + z**2 * binomial_part)
+
+
+def compare(rows_a, rows_b, column="test_error", n=None):
+    """The difference of mean errors a - b with its confidence interval.
+
+    Paired over seeds when both have the same seeds (at least two), else
+    unpaired; see :data:`TEST_DESCRIPTION`. ``compare(...).outcome`` is
+    'win' when a has the lower error beyond the noise.
+
+    Parameters
+    ----------
+    rows_a, rows_b : list of dict
+        Runs of the two settings.
+    column : {'test_error', 'val_error'}, default='test_error'
+    n : int or None, default=None
+        Images the errors are measured on; by default from the data set.
+
+    Returns
+    -------
+    difference : Interval or None
+        None when either side has no result.
+    """
+    a, b = _errors_by_seed(rows_a, column), _errors_by_seed(rows_b, column)
+    if not a or not b:
+        return None
+    n = n_images(rows_a + rows_b, column) if n is None else n
+    mean_a, mean_b = sum(a.values()) / len(a), sum(b.values()) / len(b)
+    if set(a) == set(b) and len(a) > 1:
+        k = len(a)
+        seed_part = _variance([a[s] - b[s] for s in a]) / k
+    else:
+        k = min(len(a), len(b))
+        seed_part = _variance(list(a.values())) / len(a) + _variance(list(b.values())) / len(b)
+    diff = mean_a - mean_b
+    half = _half_width(seed_part, _binomial(mean_a, n) + _binomial(mean_b, n), k)
+    return Interval(diff, diff - half, diff + half, k)
+
+
+def _below(rows, limit):
+    """Whether the mean error's whole interval lies below ``limit``, and its text."""
+    iv = interval(rows)
+    return iv.high < limit, f"{_pct(iv.mean)} (CI {_pct(iv.low)} to {_pct(iv.high)})"
+
+
+def versus(rows_a, rows_b, name_a, name_b):
+    """``'LRA 2.16% vs DTP 2.08%: tie (difference +0.08 points, 95% CI [...])'``."""
+    diff = compare(rows_a, rows_b)
+    a, b = summarise(rows_a), summarise(rows_b)
+    return diff, (
+        f"{name_a} {_pct(a.mean)} vs {name_b} {_pct(b.mean)}: {diff.outcome} "
+        f"(difference {diff.text(signed=True)} points)"
+    )
 
 
 # ------------------------------------------------------------------ helpers
@@ -149,12 +337,13 @@ def claim_trains_deep(rows):
         by_rule = _means(group, ["rule"])
         if ("lra",) not in by_rule:
             continue
-        lra, limit = by_rule[("lra",)], trained_threshold(dataset, _chance(group))
+        limit = trained_threshold(dataset, _chance(group))
+        passed, lra = _below([r for r in group if r["rule"] == "lra"], limit)
         bp = by_rule.get(("bp",))
-        text = f"{dataset}, {depth} hidden layers: LRA {_pct(lra.mean)}"
+        text = f"{dataset}, {depth} hidden layers: LRA {lra}"
         text += f" (trained below {_pct(limit)})"
         text += f"; BP {_pct(bp.mean)}" if bp else ""
-        verdict.checks.append(Check(lra.mean < limit, text))
+        verdict.checks.append(Check(passed, text))
     return verdict
 
 
@@ -166,15 +355,13 @@ def claim_beats_fa_dtp(rows):
         by_rule = _means(group, ["rule"])
         if ("lra",) not in by_rule:
             continue
-        lra = by_rule[("lra",)]
+        lra = [r for r in group if r["rule"] == "lra"]
         for rival in ("fa", "dtp"):
             if (rival,) in by_rule:
-                other = by_rule[(rival,)]
-                text = (
-                    f"{dataset}, {depth} hidden layers: LRA {_pct(lra.mean)} vs "
-                    f"{rival.upper()} {_pct(other.mean)}"
-                )
-                verdict.checks.append(Check(lra.mean < other.mean, text))
+                other = [r for r in group if r["rule"] == rival]
+                diff, text = versus(lra, other, "LRA", rival.upper())
+                text = f"{dataset}, {depth} hidden layers: {text}"
+                verdict.checks.append(Check(diff.outcome == "win", text))
     return verdict
 
 
@@ -187,14 +374,15 @@ def claim_null_init(rows):
         if ("lra",) not in by_rule:
             continue
         chance = _chance(group)
-        lra, limit = by_rule[("lra",)], trained_threshold(dataset, chance)
-        text = f"{dataset}, {activation}: LRA {_pct(lra.mean)} (trained below {_pct(limit)})"
+        limit = trained_threshold(dataset, chance)
+        passed, lra = _below([r for r in group if r["rule"] == "lra"], limit)
+        text = f"{dataset}, {activation}: LRA {lra} (trained below {_pct(limit)})"
         bp = by_rule.get(("bp",))
         if bp:
             state = "at chance" if _at_chance(bp.mean, chance) else "not at chance"
             text += f"; BP {_pct(bp.mean)} ({state}, chance {_pct(chance)})"
         if activation in NULL_INIT_ACTIVATIONS:
-            verdict.checks.append(Check(lra.mean < limit, text))
+            verdict.checks.append(Check(passed, text))
         else:
             verdict.notes.append(f"{text} (not part of the claim)")
     return verdict
@@ -329,19 +517,23 @@ def _renamed(verdict, title):
 
 
 def target_close_to_bp(rows):
-    """LRA at 3x256 tanh within 0.5 points of BP on MNIST, 1 point on Fashion-MNIST."""
+    """LRA at 3x256 tanh within 0.5 points of BP on MNIST, 1 point on Fashion-MNIST.
+
+    Non-inferiority: the upper end of the interval of the gap must be within
+    the allowance.
+    """
     verdict = Verdict("LRA at 3x256 tanh within 0.5 points of BP (MNIST), 1 point (F-MNIST)")
     group = [r for r in _ok_rows(rows, "rules", depth=3, activation="tanh") if r["width"] == 256]
     for (dataset,), by_dataset in group_rows(group, ["dataset"]).items():
-        by_rule = _means(by_dataset, ["rule"])
-        lra, bp = by_rule.get(("lra",)), by_rule.get(("bp",))
+        lra = [r for r in by_dataset if r["rule"] == "lra"]
+        bp = [r for r in by_dataset if r["rule"] == "bp"]
         if lra and bp:
-            gap = lra.mean - bp.mean
+            gap = compare(lra, bp)
             text = (
-                f"{dataset}: LRA {_pct(lra.mean)}, BP {_pct(bp.mean)}, gap "
-                f"{100 * gap:+.2f} points (allowed {100 * WITHIN_BP[dataset]:.1f})"
+                f"{dataset}: LRA {_pct(summarise(lra).mean)}, BP {_pct(summarise(bp).mean)}, "
+                f"gap {gap.text(signed=True)} points (allowed {100 * WITHIN_BP[dataset]:.1f})"
             )
-            verdict.checks.append(Check(gap <= WITHIN_BP[dataset], text))
+            verdict.checks.append(Check(gap.high <= WITHIN_BP[dataset], text))
     return verdict
 
 
@@ -363,8 +555,9 @@ def target_null_init(rows):
         lra, bp = by_rule.get(("lra",)), by_rule.get(("bp",))
         if lra and dataset == "mnist" and activation in NULL_INIT_TARGET:
             limit = NULL_INIT_TARGET[activation]
-            text = f"mnist, {activation}: LRA {_pct(lra.mean)} (target below {_pct(limit)})"
-            verdict.checks.append(Check(lra.mean < limit, text))
+            passed, text = _below([r for r in group if r["rule"] == "lra"], limit)
+            text = f"mnist, {activation}: LRA {text} (target below {_pct(limit)})"
+            verdict.checks.append(Check(passed, text))
         if bp and activation in NULL_INIT_ACTIVATIONS:
             text = f"{dataset}, {activation}: BP {_pct(bp.mean)} (chance {_pct(chance)})"
             verdict.checks.append(Check(_at_chance(bp.mean, chance), text))

@@ -7,6 +7,7 @@ then it runs on its own::
 """
 
 import argparse
+import dataclasses
 import datetime
 import shlex
 import sys
@@ -19,7 +20,8 @@ from ._profiles import PROFILES, get_profile
 from ._registry import RULES, available_rules
 from ._report import read_provenance, write_outputs
 from ._runner import run_grid
-from ._tables import read_results_csv
+from ._selection import with_final_runs
+from ._tables import read_csv_runs
 
 _DESCRIPTION = """\
 Train the comparisons of Ororbia et al. (2018) -- learning rules x depths x
@@ -202,15 +204,15 @@ def run_reproduce(args):
         _print_plan(profile, runs, results_dir)
         return 0
     try:
-        outcome = run_grid(
-            runs,
-            results_dir,
-            n_jobs=args.n_jobs,
-            data_home=args.data_home,
-            retry_failed=not args.keep_failed,
-            train=not args.report_only,
-            verbose=not args.quiet,
-        )
+        outcome = _run(args, runs, results_dir)
+        # Tuning studies: retrain each rule's setting chosen on validation error.
+        finals = with_final_runs(profile, runs, outcome.results)
+        if len(finals) > len(runs):
+            runs, first = finals, outcome
+            outcome = _run(args, runs, results_dir)
+            outcome.n_trained += first.n_trained
+            outcome.n_cached -= first.n_trained
+            outcome.wall_time += first.wall_time
     except ValueError as exc:  # a data set that cannot be loaded
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -227,6 +229,62 @@ def run_reproduce(args):
     return _print_summary(outcome, files)
 
 
+def _run(args, runs, results_dir):
+    """:func:`run_grid` with the command's options."""
+    return run_grid(
+        runs,
+        results_dir,
+        n_jobs=args.n_jobs,
+        data_home=args.data_home,
+        retry_failed=not args.keep_failed,
+        train=not args.report_only,
+        verbose=not args.quiet,
+    )
+
+
+_LABELS = ("rule", "dataset", "depth", "width", "activation", "init", "variant", "seed")
+
+
+def _match_csv(runs, csv_path):
+    """The results of a CSV, and the runs keyed as in it.
+
+    A run is found by its configuration hash or, failing that, by its study,
+    kind, labels, training rows and epochs: a CSV written by an earlier
+    version of the profile or of the estimators (other hashes) still renders.
+
+    Returns
+    -------
+    runs : list of Run
+        ``runs`` with the CSV's key where a run was found by its labels.
+    results : dict
+        Key -> result.
+    n_relabelled : int
+        Runs found by their labels.
+    """
+    found = read_csv_runs(csv_path)
+    results = {row["key"]: result for row, result in found}
+    by_labels = {_csv_labels(row): row["key"] for row, _ in found}
+    matched, n_relabelled = [], 0
+    for run in runs:
+        key = run.key if run.key in results else by_labels.get(_run_labels(run))
+        if key is not None and key != run.key:
+            run, n_relabelled = dataclasses.replace(run, key=key), n_relabelled + 1
+        matched.append(run)
+    return matched, results, n_relabelled
+
+
+def _run_labels(run):
+    """What identifies a run of a profile, as text."""
+    values = [run.study, run.kind, *(run.labels[k] for k in _LABELS)]
+    values += [run.config["n_train"], run.config["epochs"]]
+    return tuple("" if v is None else str(v) for v in values)
+
+
+def _csv_labels(row):
+    """:func:`_run_labels` of a CSV row."""
+    return tuple(row[k] for k in ("study", "kind", *_LABELS, "n_train", "epochs"))
+
+
 def _rerender(args, profile, runs, results_dir, notes):
     """``--from-csv``: the report and figures again, from the CSV of the runs."""
     if not args.report:
@@ -237,7 +295,10 @@ def _rerender(args, profile, runs, results_dir, notes):
     if not csv_path.is_file():
         print(f"error: --from-csv: no {csv_path}", file=sys.stderr)
         return 2
-    results = read_results_csv(csv_path)
+    runs, results, n_relabelled = _match_csv(runs, csv_path)
+    if any(study.kind == "tuning" for study in profile.studies):
+        runs, results, extra = _match_csv(with_final_runs(profile, runs, results), csv_path)
+        n_relabelled += extra
     absent = sorted({run.key for run in runs} - set(results))
     if absent:
         print(
@@ -255,6 +316,12 @@ def _rerender(args, profile, runs, results_dir, notes):
         f"Report and figures re-rendered from the CSV on {when}, without training: "
         f"`{_command(args)}`",
     ]
+    if n_relabelled:
+        notes.append(
+            f"{n_relabelled} runs of the CSV were matched to the profile by their settings, "
+            "not by their configuration hash: they were made by an earlier version of the "
+            "profile or of the estimators, and the *Settings* lines describe the profile now"
+        )
     files = write_outputs(
         profile,
         runs,
@@ -321,7 +388,12 @@ def _print_plan(profile, runs, results_dir):
     done = sum(load_result(results_dir, key) is not None for key in configs)
     for study in profile.studies:
         n = sum(run.study == study.name for run in runs)
-        print(f"{study.name:<26} {n:>5} runs  ({study.epochs} epochs, {len(study.seeds)} seeds)")
+        line = f"{study.name:<26} {n:>5} runs  ({study.epochs} epochs, {len(study.seeds)} seeds)"
+        if study.kind == "tuning":
+            combos = len(study.datasets) * len(study.depths) * len(study.activations)
+            n_final = combos * len(study.inits) * len(study.rules) * len(study.final_seeds)
+            line += f", then {n_final} final runs of the settings chosen on validation"
+        print(line)
     print(f"{len(configs)} distinct configurations, {done} already in {results_dir}")
 
 
