@@ -26,6 +26,16 @@ DATASETS = {
     ),
 }
 
+#: The data sets as runs made before the validation split saw them (no validation rows).
+DATASETS_BEFORE_VALIDATION = {
+    "mnist": "MNIST, official split (60,000 train / 10,000 test), no validation rows",
+    "fashion_mnist": (
+        "Fashion-MNIST, official split (60,000 train / 10,000 test), no validation rows"
+    ),
+    "digits": "scikit-learn's 8x8 digits, fixed stratified split (1,347 train / 450 test), "
+    "no validation rows",
+}
+
 #: How each data set's validation rows are taken from its training part; part of
 #: every configuration, so that a change of the split gives new cache keys.
 VALIDATION = {

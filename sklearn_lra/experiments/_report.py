@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._data import DATASETS
+from ._data import DATASETS, DATASETS_BEFORE_VALIDATION
 from ._grid import TUNED
 from ._runner import code_commit, first_line
 from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
@@ -345,6 +345,7 @@ def _provenance(profile, rows, command, notes, kept):
     fit_hours = sum(r["fit_time"] or 0.0 for r in unique) / 3600
     datasets = sorted({r["dataset"] for r in rows})
     command = command or f"python -m sklearn_lra reproduce --profile {profile.name}"
+    described = DATASETS if has_validation(rows) else DATASETS_BEFORE_VALIDATION
     lines = [
         "## How this was produced\n",
         f"- Command: {kept.get('Command', f'`{command}`')}",
@@ -354,7 +355,7 @@ def _provenance(profile, rows, command, notes, kept):
         f"- BLAS: {kept.get('BLAS') or _blas()}",
         f"- Versions: {kept.get('Versions') or _versions()}",
         f"- Commit: {_commits(rows)}",
-        "- Data: " + "; ".join(f"`{d}`: {DATASETS.get(d, d)}" for d in datasets),
+        "- Data: " + "; ".join(f"`{d}`: {described.get(d, d)}" for d in datasets),
         f"- Configurations: {len(unique)} distinct ("
         + ", ".join(f"{n} {s}" for s, n in statuses.items() if n)
         + f"), {len(rows)} runs over the studies; training time {fit_hours:.2f} h summed over jobs",

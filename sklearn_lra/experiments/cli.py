@@ -299,14 +299,20 @@ def _rerender(args, profile, runs, results_dir, notes):
     if any(study.kind == "tuning" for study in profile.studies):
         runs, results, extra = _match_csv(with_final_runs(profile, runs, results), csv_path)
         n_relabelled += extra
-    absent = sorted({run.key for run in runs} - set(results))
-    if absent:
+    absent = [run for run in runs if run.key not in results]
+    if len(absent) == len(runs):
         print(
-            f"error: {csv_path} has no result for {len(absent)} of the profile's "
-            "configurations (was it written by another profile or version?)",
+            f"error: {csv_path} has no result for any of the profile's configurations "
+            "(was it written by another profile?)",
             file=sys.stderr,
         )
         return 2
+    if absent:
+        # Runs the profile plans now but the CSV's version did not (more seeds, a new
+        # study): the report covers the runs the CSV holds, and says so.
+        runs = [run for run in runs if run.key in results]
+        studies = ", ".join(dict.fromkeys(run.study for run in absent))
+        print(f"note: {len(absent)} planned runs are not in {csv_path} ({studies})")
     kept = read_provenance(report) if report.is_file() else {}
     jobs = [f"Jobs: `{kept.pop('Jobs').strip('`')}`"] if "Jobs" in kept else []
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d")
@@ -316,6 +322,12 @@ def _rerender(args, profile, runs, results_dir, notes):
         f"Report and figures re-rendered from the CSV on {when}, without training: "
         f"`{_command(args)}`",
     ]
+    if absent:
+        notes.append(
+            f"{len(absent)} runs that the profile plans now are not in the CSV (studies "
+            f"{studies}): it was written by an earlier version of the profile, and the "
+            "report covers the runs it holds"
+        )
     if n_relabelled:
         notes.append(
             f"{n_relabelled} runs of the CSV were matched to the profile by their settings, "
