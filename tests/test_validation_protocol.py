@@ -258,3 +258,26 @@ def test_a_shipped_csv_without_validation_still_renders_and_chooses_nothing(tmp_
     assert "Chosen on validation" not in text and "no value is chosen here" in text
     with open(tmp_path / "results_runs.csv", newline="") as f:
         assert all(r["val_error"] == "" for r in csv.DictReader(f))  # nothing made up
+
+
+def test_the_report_check_recomputes_every_choice_from_the_validation_column(tmp_path):
+    """The shipped-report test's parser finds the choices of a report and catches a
+    choice that follows test error."""
+    from .test_shipped_reports import check_choices
+
+    study = tiny(seeds=(0, 1), grid={"learning_rate_init": (0.0001, 0.01, 0.1)})
+    profile = Profile("tiny", "for tests", (study,))
+    runs = expand_profile(profile)
+    results = run_grid(runs, tmp_path, verbose=False).results
+    # make validation and test disagree: the test error ranks the settings backwards
+    for result in results.values():
+        result["test_error"] = 1.0 - result["val_error"]
+    files = write_outputs(profile, runs, results, tmp_path, plots=False)
+    text = files.report.read_text()
+    with open(files.csv, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert check_choices(text, rows) == 1
+    for row in rows:  # the same report against a CSV whose validation column was the test's
+        row["val_error"] = row["test_error"]
+    with pytest.raises(AssertionError):
+        check_choices(text, rows)

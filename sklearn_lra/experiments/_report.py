@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ._data import DATASETS, DATASETS_BEFORE_VALIDATION
 from ._grid import TUNED
-from ._runner import code_commit, first_line
+from ._runner import first_line
 from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
 from ._tables import (
     format_summary,
@@ -373,7 +373,7 @@ def _commits(rows):
     """The commits of the code that trained the runs, as recorded in them."""
     commits = sorted({r["commit"] for r in rows if r.get("commit")})
     if not commits:
-        return f"not recorded in the runs (code now at `{code_commit()}`)"
+        return "not recorded in the runs"
     return ", ".join(f"`{c}`" for c in commits)
 
 
@@ -460,7 +460,7 @@ def _study_section(study, rows, figures, base_dir):
     parts = [f"## {study.title}\n"]
     if study.description:
         parts.append(study.description + "\n")
-    parts.append(_settings(study) + "\n")
+    parts.append(_settings(study, rows) + "\n")
     parts.append(_defaults_used(rows))
     if not rows:
         parts.append("No runs.\n")
@@ -471,7 +471,7 @@ def _study_section(study, rows, figures, base_dir):
         parts.append("Test error (%), mean ± std over seeds:\n")
         parts.append(pivot_by_rule(rows) + "\n")
     if study.kind == "ablation":
-        parts.append(_ablation_choices(rows))
+        parts.append(_ablation_choices(study, rows))
     if study.kind == "init_sensitivity":
         parts.append(_spread_table(rows))
     for caption, path in figures:
@@ -480,8 +480,9 @@ def _study_section(study, rows, figures, base_dir):
     return "\n".join(p for p in parts if p)
 
 
-def _settings(study):
-    """The study's grid and training budget, in one list."""
+def _settings(study, rows=()):
+    """The study's grid and training budget, in one list (seeds as run, if any)."""
+    seeds = sorted({r["seed"] for r in rows if r["kind"] == study.kind}) or study.seeds
     items = [
         f"rules {', '.join(study.rules)}",
         f"data {', '.join(study.datasets)}"
@@ -490,7 +491,7 @@ def _settings(study):
         f"activations {', '.join(study.activations)}",
         f"initialisations {', '.join(study.inits)}",
         f"{study.epochs} epochs",
-        f"seeds {', '.join(map(str, study.seeds))}",
+        f"seeds {', '.join(map(str, seeds))}",
     ]
     if study.params:
         shared = ", ".join(f"{k}={v!r}" for k, v in study.params.items())
@@ -502,7 +503,7 @@ def _settings(study):
     return "Settings: " + "; ".join(items) + "."
 
 
-def _ablation_choices(rows):
+def _ablation_choices(study, rows):
     """Validation errors of an ablation and the value chosen on them per setting."""
     if not has_validation(rows):
         return (
@@ -524,8 +525,10 @@ def _ablation_choices(rows):
     return (
         "Validation error (%), mean ± std over seeds:\n\n"
         + pivot_by_rule(rows, "val_error")
-        + "\n\nChosen on validation error (lowest mean; *tied* values are within the noise "
-        "by the test of the verdict):\n\n" + markdown_table(header, lines) + "\n"
+        + f"\n\nChosen on validation error in study `{study.name}` (lowest mean; *tied* "
+        "values are within the noise by the test of the verdict):\n\n"
+        + markdown_table(header, lines)
+        + "\n"
     )
 
 
@@ -563,7 +566,11 @@ def _tuning_section(study, rows):
     ]
     header = ["data set", "depth", "rule", "settings", "chosen on validation"]
     header += ["validation error (%)", "tied on validation"]
-    parts.append("Chosen on validation error:\n\n" + markdown_table(header, lines) + "\n")
+    parts.append(
+        f"Chosen on validation error in study `{study.name}`:\n\n"
+        + markdown_table(header, lines)
+        + "\n"
+    )
     final = [r for r in rows if r["kind"] == TUNED]
     parts.append(
         "Test error (%) of each rule's chosen setting, retrained, mean ± std over seeds:\n\n"
