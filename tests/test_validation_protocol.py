@@ -281,3 +281,30 @@ def test_the_report_check_recomputes_every_choice_from_the_validation_column(tmp
         row["val_error"] = row["test_error"]
     with pytest.raises(AssertionError):
         check_choices(text, rows)
+
+
+def test_tuning_study_runs_end_to_end_and_rerenders_from_its_csv(tmp_path, capsys):
+    """Search, choice on validation, retraining with the final seeds; the CSV alone gives
+    the same report back."""
+    from .test_shipped_reports import check_choices
+
+    report = tmp_path / "a" / "results.md"
+    args = ["reproduce", "--profile", "small", "--studies", "tuning", "--rules", "bp,lra"]
+    args += ["--epochs", "1", "--results-dir", str(tmp_path / "r"), "--no-plots", "--quiet"]
+    assert main([*args, "--report", str(report)]) == 0
+    assert "Trained 16 configurations" in capsys.readouterr().out  # 3 + 9 searched, 2 x 2 final
+    text = report.read_text()
+    with open(tmp_path / "a" / "results_runs.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["kind"] for r in rows} == {"tuning", "tuned"}
+    assert {r["seed"] for r in rows if r["kind"] == "tuned"} == {"1", "2"}
+    assert check_choices(text, rows) == 2
+    assert "Test error (%) of each rule's chosen setting, retrained" in text
+    assert "LRA " in text.split("With the same budget for every rule")[1]
+    copy = tmp_path / "b" / "results.md"
+    copy.parent.mkdir()
+    shutil.copy(report, copy)
+    shutil.copy(tmp_path / "a" / "results_runs.csv", tmp_path / "b" / "results_runs.csv")
+    assert main([*args, "--report", str(copy), "--from-csv"]) == 0
+    rerendered = [line for line in copy.read_text().splitlines() if "re-rendered" not in line]
+    assert rerendered == text.splitlines()

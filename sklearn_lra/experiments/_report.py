@@ -328,10 +328,24 @@ def protocol(profile, rows):
             if "tuning" in kinds
             else ""
         )
-        + ". Every error is that of the last epoch: no epoch is selected and no run stops "
-        "early. The values the profile pins (e.g. LRA's `beta` and window) were fixed before "
+        + ". Every error is that of the last epoch: no epoch is selected"
+        + (
+            "; runs with `early_stopping` stop on a part of their own training rows"
+            if _stops_early(profile)
+            else " and no run stops early"
+        )
+        + ". The values the profile pins (e.g. LRA's `beta` and window) were fixed before "
         "these runs; before the validation split they were chosen on the test error of "
         "earlier reports.\n"
+    )
+
+
+def _stops_early(profile):
+    """Whether a study of the profile trains with the estimators' early stopping."""
+    return any(
+        params.get("early_stopping")
+        for study in profile.studies
+        for params in (study.params, *study.rule_params.values())
     )
 
 
@@ -408,8 +422,9 @@ def read_provenance(report_path):
 
 
 _STATISTICS_NOTE = """\
-Test errors are in percent on each data set's fixed test set, mean ± standard deviation
-over seeds (`random_state` of the initialisation and the shuffling). A run whose loss became
+Test errors are in percent on each data set's fixed test set (validation errors on its
+validation rows), mean ± standard deviation over seeds (`random_state` of the
+initialisation and the shuffling). A run whose loss became
 infinite or NaN is *diverged* and counts at the error of the best constant prediction; a run
 that raised is *failed* and is left out of the statistics. Every rule sees the same training
 rows (a fixed subsample when `n_train` is set).
