@@ -33,8 +33,13 @@ Run from the repository root (about 25 minutes on 2 idle cores)::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/lra_knobs.py --n-jobs 2
 
-``--part caps`` runs one part; ``--from-csv`` prints the tables from the
-stored rows without training.
+``--part gain`` runs one part; ``--from-csv`` prints the tables from the
+stored rows without training. The stored rows were written at commit
+66a544b (rule revision 4, ``update_cap='auto'`` by default). What they
+showed removed ``displacement_cap`` and folded ``preactivation_cap`` into
+``adaptive_scale`` (``doc/lra_knobs.md``), so the ``caps`` part trains only
+at that commit (``git worktree add /tmp/rev4 66a544b``); today's code
+prints its stored rows.
 """
 
 import argparse
@@ -93,7 +98,11 @@ def learned_e_settings():
     """``feedback_scale`` x ``beta`` with learned feedback matrices."""
     for depth, scale, beta in itertools.product((3, 8), (None, 1.0), LEARNED_E_BETAS):
         yield dict(
-            depth=depth, form="lra_e", feedback_scale=scale, beta=beta, init="zeros",
+            depth=depth,
+            form="lra_e",
+            feedback_scale=scale,
+            beta=beta,
+            init="zeros",
             activation="tanh",
         )
 
@@ -163,6 +172,14 @@ def _data():
 
 def run_part(name, n_jobs):
     """Fit every setting of a part with every seed; write and return its rows."""
+    from sklearn_lra import LRAClassifier
+
+    if name == "caps" and "displacement_cap" not in LRAClassifier().get_params():
+        raise SystemExit(
+            "The caps part varies displacement_cap and preactivation_cap, which this "
+            "version no longer has: run it at commit 66a544b, or print its stored rows "
+            "with --from-csv."
+        )
     settings = list(PARTS[name]())
     data = _data()
     errors = Parallel(n_jobs=n_jobs, verbose=5)(
@@ -172,8 +189,13 @@ def run_part(name, n_jobs):
     it = iter(errors)
     for s in settings:
         for seed in SEEDS:
-            rows.append({**{k: _text(v) for k, v in s.items()}, "seed": seed,
-                         "validation_error": f"{next(it):.2f}"})
+            rows.append(
+                {
+                    **{k: _text(v) for k, v in s.items()},
+                    "seed": seed,
+                    "validation_error": f"{next(it):.2f}",
+                }
+            )
     OUT.mkdir(exist_ok=True)
     with open(OUT / f"{name}.csv", "w", newline="") as f:
         fields = list(dict.fromkeys(k for r in rows for k in r if k != "validation_error"))
@@ -194,8 +216,11 @@ def read_part(name):
 
 def _mean(rows, **where):
     """Mean validation error over the rows matching ``where`` (and the seeds)."""
-    errs = [float(r["validation_error"]) for r in rows
-            if all(r[k] == _text(v) for k, v in where.items())]
+    errs = [
+        float(r["validation_error"])
+        for r in rows
+        if all(r[k] == _text(v) for k, v in where.items())
+    ]
     return np.mean(errs), errs
 
 
@@ -212,10 +237,13 @@ def print_gain(rows):
     betas = sorted({float(r["beta"]) for r in rows})
     print("| depth | init | local_loss | " + " | ".join(f"beta {b:g}" for b in betas) + " |")
     print("|---|---|---|" + "---:|" * len(betas))
-    for depth, init, loss in itertools.product(("1", "3", "8"), ("zeros", "glorot_uniform"),
-                                               ("cauchy", "squared")):
-        cells = [f"{_mean(rows, depth=depth, init=init, local_loss=loss, beta=_num(b))[0]:.2f}"
-                 for b in betas]
+    for depth, init, loss in itertools.product(
+        ("1", "3", "8"), ("zeros", "glorot_uniform"), ("cauchy", "squared")
+    ):
+        cells = [
+            f"{_mean(rows, depth=depth, init=init, local_loss=loss, beta=_num(b))[0]:.2f}"
+            for b in betas
+        ]
         print(f"| {depth} x 256 | {init} | {loss} | " + " | ".join(cells) + " |")
     keys = ("depth", "init", "local_loss", "beta")
     print(f"\nMedian |seed 0 - seed 1|: {seed_spread(rows, keys):.2f} points.")
@@ -231,25 +259,34 @@ def print_caps(rows):
     spread = seed_spread(rows, keys)
     print("Effect of switching each factor off (mean validation error with it off minus on,")
     print("averaged over the other three factors' 8 combinations and 2 seeds; points):\n")
-    print("| depth | units | init | default | update_cap None | preactivation_cap None "
-          "| adaptive_scale False | displacement_cap 1 | best - worst combination |")
+    print(
+        "| depth | units | init | default | update_cap None | preactivation_cap None "
+        "| adaptive_scale False | displacement_cap 1 | best - worst combination |"
+    )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")
-    default = dict(update_cap="auto", preactivation_cap=30.0, adaptive_scale=True,
-                   displacement_cap=None)
-    for depth, act, init in itertools.product(("3", "8"), ("tanh", "relu6", "softplus"),
-                                              ("zeros", "normal(1.0)")):
+    default = dict(
+        update_cap="auto", preactivation_cap=30.0, adaptive_scale=True, displacement_cap=None
+    )
+    for depth, act, init in itertools.product(
+        ("3", "8"), ("tanh", "relu6", "softplus"), ("zeros", "normal(1.0)")
+    ):
         cell = dict(depth=depth, activation=act, init=init)
         effects = []
         for factor, (on, off) in CAP_FACTORS.items():
             if factor == "displacement_cap":
                 on, off = None, 1.0
-            effects.append(_mean(rows, **cell, **{factor: off})[0]
-                           - _mean(rows, **cell, **{factor: on})[0])
-        combos = [_mean(rows, **cell, **dict(zip(CAP_FACTORS, v)))[0]
-                  for v in itertools.product(*CAP_FACTORS.values())]
-        print(f"| {depth} | {act} | {init} | {_mean(rows, **cell, **default)[0]:.2f} | "
-              + " | ".join(f"{e:+.2f}" for e in effects)
-              + f" | {min(combos):.2f} / {max(combos):.2f} |")
+            effects.append(
+                _mean(rows, **cell, **{factor: off})[0] - _mean(rows, **cell, **{factor: on})[0]
+            )
+        combos = [
+            _mean(rows, **cell, **dict(zip(CAP_FACTORS, v)))[0]
+            for v in itertools.product(*CAP_FACTORS.values())
+        ]
+        print(
+            f"| {depth} | {act} | {init} | {_mean(rows, **cell, **default)[0]:.2f} | "
+            + " | ".join(f"{e:+.2f}" for e in effects)
+            + f" | {min(combos):.2f} / {max(combos):.2f} |"
+        )
     print(f"\nMedian |seed 0 - seed 1| of a combination: {spread:.2f} points.")
 
 
@@ -257,8 +294,10 @@ def print_learned_e(rows):
     print("| depth | feedback_scale | " + " | ".join(f"beta {b:g}" for b in LEARNED_E_BETAS) + " |")
     print("|---|---|" + "---:|" * len(LEARNED_E_BETAS))
     for depth, scale in itertools.product(("3", "8"), (None, 1.0)):
-        cells = [f"{_mean(rows, depth=depth, feedback_scale=scale, beta=b)[0]:.2f}"
-                 for b in LEARNED_E_BETAS]
+        cells = [
+            f"{_mean(rows, depth=depth, feedback_scale=scale, beta=b)[0]:.2f}"
+            for b in LEARNED_E_BETAS
+        ]
         print(f"| {depth} x 256 | {_text(scale)} | " + " | ".join(cells) + " |")
     keys = ("depth", "feedback_scale", "beta")
     print(f"\nMedian |seed 0 - seed 1|: {seed_spread(rows, keys):.2f} points.")
@@ -282,8 +321,17 @@ def print_others(rows):
             where = dict(zip(cols, v))
             cells = [f"{_mean(sub, depth=d, **where)[0]:.2f}" for d in ("3", "8")]
             print("| " + " | ".join(v) + " | " + " | ".join(cells) + " |")
-    keys = ("knob", "depth", "activation", "init", "n_target_steps", "feedback_init", "gamma",
-            "window", "centering")
+    keys = (
+        "knob",
+        "depth",
+        "activation",
+        "init",
+        "n_target_steps",
+        "feedback_init",
+        "gamma",
+        "window",
+        "centering",
+    )
     print(f"\nMedian |seed 0 - seed 1|: {seed_spread(rows, keys):.2f} points.")
 
 

@@ -25,14 +25,14 @@ def fast_estimator(cls, **overrides):
 def diverging_estimator(cls):
     """A fast ``cls`` whose fit on inputs of size 1e10 overflows within an epoch.
 
-    LRA's defaults would keep such a fit finite: ``preactivation_cap``
+    LRA's defaults would keep such a fit finite: ``adaptive_scale``
     shrinks its steps to match the inputs, and the ``'pre_window'`` miss
     leaves units with pre-activations far from zero alone. Both are turned
     off here.
     """
     est = fast_estimator(cls, learning_rate_init=1e20, init="normal", activation="identity")
-    if "preactivation_cap" in est.get_params():
-        est.set_params(preactivation_cap=None, local_error="post")
+    if "adaptive_scale" in est.get_params():
+        est.set_params(adaptive_scale=False, local_error="post")
     return est
 
 

@@ -531,7 +531,7 @@ def test_profiles_pin_the_settings_of_the_reports():
     """Every run of every built-in profile trains with the settings the reports were written
     with, whatever the estimators' defaults are now (values as of the shipped reports)."""
     written_with = {"solver": "sgd", "learning_rate_init": 0.01, "alpha": 0.0, "momentum": 0.9}
-    lra_written_with = {"beta": 0.5, "local_error": "pre_window", "preactivation_cap": 30.0}
+    lra_written_with = {"beta": 0.5, "local_error": "pre_window", "adaptive_scale": True}
     for profile in PROFILES.values():
         for run in expand_profile(profile):
             params = run.config["params"]

@@ -76,7 +76,7 @@ def test_zero_init_binary_first_layer_learns_one_direction():
 
 
 def test_beta_and_feedback_scale_act_as_one_gain():
-    # In the fdbk form with a fixed E and no displacement cap, beta and E enter
+    # In the fdbk form with a fixed E, beta and E enter
     # only as the product beta * E_l (hbar = h - beta e E, then e' of the layer
     # below goes through E again). Powers of two keep the rescaling exact in
     # floating point, so the two fits agree to the last bit.

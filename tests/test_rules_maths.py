@@ -141,7 +141,7 @@ def test_lra_update_matches_the_equations(form, local_error, loss, scale):
         update_cap=None,
         activation="tanh",  # the network's units: window 'auto' resolves from it
     )
-    rule = LocalRepresentationAlignmentRule(est.set_params(preactivation_cap=None))
+    rule = LocalRepresentationAlignmentRule(est)
     extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
     E = extra.get("feedback_matrices_")
     dW, db, extra_grads = rule_directions(rule, net, X, Y, extra)
@@ -173,8 +173,8 @@ def test_lra_tiny_example_by_hand():
     np.testing.assert_allclose(db[2], [-0.5, 0.5])
 
 
-def test_lra_caps_bound_updates_and_displacements():
-    """c1 rescales each dW_l to norm c1 (same direction); c2 shrinks the displacements."""
+def test_lra_update_cap_bounds_updates():
+    """c1 rescales each dW_l to norm c1, in the same direction."""
     net = random_network(UNITS, "tanh", scale=3.0)
     X, Y = _data(2)
 
@@ -186,14 +186,11 @@ def test_lra_caps_bound_updates_and_displacements():
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
 
-    free = run(update_cap=None, preactivation_cap=None)
+    free = run(update_cap=None)
     cap = 0.5 * min(np.linalg.norm(g) for g in free)
-    for g, f in zip(run(update_cap=cap, preactivation_cap=None), free):
+    for g, f in zip(run(update_cap=cap), free):
         np.testing.assert_allclose(np.linalg.norm(g), cap)
         np.testing.assert_allclose(g, f * cap / np.linalg.norm(f))
-    tight = run(update_cap=None, preactivation_cap=None, displacement_cap=1e-3)
-    np.testing.assert_allclose(tight[-1], free[-1])  # the output layer has no displacement
-    assert np.linalg.norm(tight[0]) < np.linalg.norm(free[0])
 
 
 def test_lra_more_target_steps_change_the_update():
@@ -221,7 +218,7 @@ def test_lra_centered_update_matches_the_equations(activation, weighted):
     X, Y = _data(2)
     weights = np.random.RandomState(4).uniform(0.2, 2.0, X.shape[0]) if weighted else None
     est = LRAClassifier(activation=activation, centering=True, update_cap=None)
-    rule = LocalRepresentationAlignmentRule(est.set_params(preactivation_cap=None))
+    rule = LocalRepresentationAlignmentRule(est)
     extra = rule.init_params(UNITS, np.random.RandomState(3), np.float64)
     ws = Workspace(UNITS, X.shape[0], X.dtype)
     net.forward(X, ws)
@@ -274,7 +271,6 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
             window=width,
             adaptive_scale=False,
             update_cap=None,
-            preactivation_cap=None,
         )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
@@ -297,9 +293,6 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
         ("window", "relu6", 0.25),
         ("window", "sign", 0.25),
         ("window", "logistic", 0.25),
-        ("update_cap", "tanh", 3.0),
-        ("update_cap", "relu6", 1.0),
-        ("update_cap", "softplus", 1.0),
         ("centering", "softplus", True),
         ("centering", "relu6", False),
         ("centering", "tanh", False),
@@ -308,7 +301,7 @@ def test_lra_pre_window_updates_only_units_near_their_threshold(width):
     ],
 )
 def test_lra_auto_resolves_per_activation_and_equals_the_explicit_value(param, activation, value):
-    """'auto' window, update_cap and centering resolve per activation, as the explicit value."""
+    """'auto' window and centering resolve per activation, as the explicit value."""
     X, y = _data(9, n=12)
     y = y.argmax(axis=1)
     params = dict(hidden_layer_sizes=(4, 4), activation=activation, max_iter=3, random_state=0)
@@ -321,9 +314,12 @@ def test_lra_auto_resolves_per_activation_and_equals_the_explicit_value(param, a
         np.testing.assert_array_equal(u, v)
 
 
-def test_lra_update_cap_none_means_no_cap():
-    """update_cap=None is passed through, not resolved."""
-    assert LocalRepresentationAlignmentRule(LRAClassifier(update_cap=None)).update_cap is None
+def test_lra_update_cap_defaults_to_no_cap():
+    """No c1 unless asked for; a value other than a positive number or None is refused."""
+    assert LocalRepresentationAlignmentRule(LRAClassifier()).update_cap is None
+    X, y = _data(9, n=12)
+    with pytest.raises(ValueError, match="update_cap"):
+        LRAClassifier(update_cap="auto").fit(X, y.argmax(axis=1))
 
 
 def test_lra_default_local_error_needs_no_derivative():
@@ -332,39 +328,42 @@ def test_lra_default_local_error_needs_no_derivative():
     assert rule.local_error == "pre_window" and not rule.needs_derivative
 
 
-def test_lra_preactivation_cap_scales_with_the_inputs_of_each_layer():
-    """c3 caps ||dW_l|| at c3 / rms ||z_{l-1}||, and c1 still applies when it is tighter."""
+def test_lra_adaptive_scale_caps_updates_at_c3_over_the_inputs_of_each_layer():
+    """With adaptive_scale, ||dW_l|| <= s_l * min(c1, 30 / rms ||z_{l-1}||).
+
+    Large inputs make the bound of 30 bind; c1 still applies when it is tighter.
+    """
     net = random_network(UNITS, "softplus", scale=2.0)
     X, Y = _data(3)
-    _, z = _forward(net, X)
+    X = 300.0 * X
+    h, z = _forward(net, X)
     rms = [np.sqrt((z[l] ** 2).sum(axis=1).mean()) for l in range(net.n_layers)]
+    scales = [_scale(h[l]) for l in range(1, net.n_layers + 1)]
 
     def run(**params):
         est = LRAClassifier(
-            activation="softplus",
-            local_error="post",
-            local_loss="squared",
-            adaptive_scale=False,
-            **params,
+            activation="softplus", local_error="post", local_loss="squared", **params
         )
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]
 
-    free = run(update_cap=None, preactivation_cap=None)
-    c3 = 0.5 * min(np.linalg.norm(g) * r for g, r in zip(free, rms))
-    for g, f, r in zip(run(update_cap=None, preactivation_cap=c3), free, rms):
-        np.testing.assert_allclose(np.linalg.norm(g) * r, c3)
-        np.testing.assert_allclose(g, f * (c3 / r) / np.linalg.norm(f))
-    c1 = 0.5 * min(c3 / r for r in rms)
-    for g in run(update_cap=c1, preactivation_cap=c3):
-        np.testing.assert_allclose(np.linalg.norm(g), c1)
+    free = run(update_cap=None, adaptive_scale=False)  # no cap at all
+    caps = [s * 30.0 / r for s, r in zip(scales, rms)]
+    binds = [np.linalg.norm(f) > c for f, c in zip(free, caps)]
+    assert all(binds)  # every layer's step is shortened
+    for g, f, c in zip(run(update_cap=None, adaptive_scale=True), free, caps):
+        np.testing.assert_allclose(g, f * min(1.0, c / np.linalg.norm(f)), rtol=1e-10)
+    c1 = 0.5 * min(c / s for c, s in zip(caps, scales))
+    for g, s in zip(run(update_cap=c1, adaptive_scale=True), scales):
+        np.testing.assert_allclose(np.linalg.norm(g), c1 * s)
 
 
-def test_lra_preactivation_cap_reads_sparse_inputs():
+def test_lra_adaptive_scale_reads_sparse_inputs():
     """The rms norm of a sparse first-layer input gives the same update as the dense one."""
     X, y = _data(6, n=8)
-    est = LRAClassifier(hidden_layer_sizes=(4,), preactivation_cap=0.01, max_iter=3)
+    X = 1e4 * X  # large enough that the bound c3 / rms ||x|| binds
+    est = LRAClassifier(hidden_layer_sizes=(4,), max_iter=3)
     dense = est.set_params(random_state=0).fit(X, y.argmax(axis=1)).coefs_
     sparse = est.set_params(random_state=0).fit(sp.csr_matrix(X), y.argmax(axis=1)).coefs_
     for a, b in zip(dense, sparse):
@@ -380,7 +379,7 @@ def test_lra_adaptive_scale_widens_the_caps_of_layers_with_large_preactivations(
     assert max(scales) > 2 and min(scales) >= 1  # some layers are far above one
 
     def run(**params):
-        est = LRAClassifier(local_error="post", preactivation_cap=None, **params)
+        est = LRAClassifier(local_error="post", **params)
         rule = LocalRepresentationAlignmentRule(est)
         extra = rule.init_params(UNITS, np.random.RandomState(0), np.float64)
         return rule_directions(rule, net, X, Y, extra)[0]

@@ -232,7 +232,6 @@ def _naive_lra(
     K,
     window=None,
     c1=None,
-    c2=None,
     use_bias=True,
 ):
     """LRA one sample at a time, from the equations (no adaptive scale, no centring).
@@ -270,9 +269,6 @@ def _naive_lra(
             d = (grad_h(l, h, units) @ net.coefs[l - 1].T) * _vec(dphi, h_below)
         else:
             d = units @ E[l - 2]
-        norm = math.sqrt(sum(a * a for a in d))
-        if c2 is not None and norm > c2:
-            d = d * (c2 / norm)
         return d
 
     for b in range(B):
@@ -340,7 +336,6 @@ def test_lra_matches_the_naive_implementation(form, local_error, loss, K, act):
         feedback_scale=0.7,
         window=0.6,
         update_cap=None,
-        preactivation_cap=None,
         adaptive_scale=False,
         centering=False,
         activation=act,
@@ -359,7 +354,7 @@ def test_lra_matches_the_naive_implementation(form, local_error, loss, K, act):
 
 @pytest.mark.parametrize("form", ["fdbk", "diff"])
 def test_lra_caps_and_no_bias_match_the_naive_implementation(form):
-    """c1 on each ``||dW_l||_F``, c2 on each sample's displacement, and no biases."""
+    """c1 on each ``||dW_l||_F`` and no biases."""
     net = random_network(UNITS, "tanh", scale=1.5)
     X, Y = _batch(6)
     est = LRAClassifier(
@@ -369,8 +364,6 @@ def test_lra_caps_and_no_bias_match_the_naive_implementation(form):
         beta=0.5,
         feedback_scale=2.0,
         update_cap=0.05,
-        displacement_cap=0.3,
-        preactivation_cap=None,
         adaptive_scale=False,
         centering=False,
         use_bias=False,
@@ -391,7 +384,6 @@ def test_lra_caps_and_no_bias_match_the_naive_implementation(form):
         0.5,
         1,
         c1=0.05,
-        c2=0.3,
         use_bias=False,
     )
     free = _naive_lra(
@@ -406,11 +398,10 @@ def test_lra_caps_and_no_bias_match_the_naive_implementation(form):
         0.5,
         1,
         c1=None,
-        c2=None,
         use_bias=False,
     )
     assert any(np.linalg.norm(w) > 0.05 for w in free[0])  # c1 binds
-    assert not np.allclose(free[0][0], want[0][0])  # c1 or c2 changed the first layer
+    assert any(not np.allclose(f, w) for f, w in zip(free[0], want[0]))  # c1 changed a layer
     _assert_directions((dW, db), want)
 
 
@@ -443,7 +434,6 @@ def test_lra_two_target_steps_by_hand():
         beta=0.5,
         n_target_steps=2,
         update_cap=None,
-        preactivation_cap=None,
         adaptive_scale=False,
         centering=False,
         activation="tanh",

@@ -40,9 +40,7 @@ LRA_PARAMS = {
     "feedback_init": "normal",
     "feedback_scale": None,
     "gamma": None,
-    "update_cap": "auto",
-    "displacement_cap": None,
-    "preactivation_cap": 30.0,
+    "update_cap": None,
     "window": "auto",
     "adaptive_scale": True,
     "centering": "auto",
@@ -81,7 +79,6 @@ ABLATIONS = {
     "feedback_scale": (None, 0.1, 0.3, 1.0),
     "local_loss": ("cauchy", "squared"),
     "update_cap": (None, 0.3, 1.0, 3.0),
-    "preactivation_cap": (None, 10.0, 30.0, 100.0),
     "window": (0.1, 0.25, 0.5, 1.0),
     "adaptive_scale": (False, True),
     "centering": (False, True),
@@ -89,8 +86,8 @@ ABLATIONS = {
 
 # Where a default trades one activation or depth against another, its ablation
 # covers them: the local error decides whether sign and, from zeros, ReLU-6
-# units learn at all, so it is checked for every unit type; the two caps on the
-# update hold ReLU-6 and softplus networks from zeros; the window decides
+# units learn at all, so it is checked for every unit type; the cap on the
+# update is checked for the unbounded units too; the window decides
 # which units learn; the adaptive scale matters from large initial weights;
 # centring is for units with a large mean output, and is checked from large
 # initial weights too, where the adaptive scale had to rescue ReLU-6 networks.
@@ -98,7 +95,6 @@ _ALL_UNITS = ("tanh", "softplus", "sign", "relu6")
 _ABLATION_ACTIVATIONS = {
     "local_error": _ALL_UNITS,
     "update_cap": ("tanh", "relu6", "softplus"),
-    "preactivation_cap": ("tanh", "relu6", "softplus"),
     "window": _ALL_UNITS,
     "adaptive_scale": _ALL_UNITS,
     "centering": _ALL_UNITS,
@@ -108,7 +104,6 @@ _ABLATION_DEPTHS = {
     for name in (
         "local_error",
         "update_cap",
-        "preactivation_cap",
         "window",
         "adaptive_scale",
         "centering",

@@ -14,8 +14,6 @@ import numpy as np
 _COMMON = {
     "n_target_steps": 1,
     "feedback_init": "normal",
-    "displacement_cap": None,
-    "preactivation_cap": None,
     "window": "auto",  # read only by local_error='pre_window', which no preset uses
     "adaptive_scale": False,
     "centering": False,
@@ -85,7 +83,6 @@ RECONSTRUCTED = {
     "lra_e_2019": (),
     "lra_fdbk_2018": (
         "local_error",  # post-activation miss, as LRA-E: the full paper was not available
-        "displacement_cap",  # the paper's c2 exists, its value is unknown: no cap
         "use_bias",
         "hidden_layer_sizes",  # the architecture of the 2019 paper
         "solver",  # the optimizer and its settings of the 2019 code

@@ -120,16 +120,6 @@ def cap_norm(a, cap):
     return a
 
 
-def cap_row_norms(a, cap):
-    """Scale each row of ``a`` in place so that its Euclidean norm is at most ``cap``."""
-    if cap is None:
-        return a
-    norms = np.sqrt(np.einsum("ij,ij->i", a, a))[:, None]
-    np.maximum(norms, cap, out=norms)
-    a *= cap / norms
-    return a
-
-
 def times_derivative(net, ws, l, a):
     """``a *= phi'(h_l)``, using ``ws.scratch[l]`` for the derivative."""
     a *= net.phi.derivative(ws.h[l], ws.z[l], ws.scratch[l])

@@ -96,11 +96,11 @@ MUTATIONS = [
         "            update_out.fill(1)",
     ),
     Mutation(
-        "displacement_cap_ignored",
-        "c2 is never applied",
+        "preactivation_cap_ignored",
+        "adaptive_scale's bound c3 / rms ||z|| is never applied",
         "sklearn_lra/rules/lra.py",
-        "return cap_row_norms(out, self.displacement_cap)",
-        "return out",
+        "        if not self.adaptive_scale:\n            return self.update_cap",
+        "        if True:\n            return self.update_cap",
     ),
     Mutation(
         "lra_e_feedback_frozen",
