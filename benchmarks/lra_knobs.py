@@ -228,7 +228,7 @@ def seed_spread(rows, keys):
     """Median absolute difference between the two seeds of a setting."""
     groups = {}
     for r in rows:
-        groups.setdefault(tuple(r[k] for k in keys), []).append(float(r["validation_error"]))
+        groups.setdefault(tuple(r.get(k, "") for k in keys), []).append(float(r["validation_error"]))
     return float(np.median([abs(v[0] - v[1]) for v in groups.values() if len(v) == 2]))
 
 
