@@ -1,6 +1,6 @@
 """Which of LRA's knobs matter: a joint study across depth on MNIST validation rows.
 
-Three parts, every fit ``LRAClassifier`` with the settings the reproduction
+Five parts, every fit ``LRAClassifier`` with the settings the reproduction
 uses (SGD at 0.01 with Nesterov momentum 0.9, minibatches of 50, no weight
 decay, 10 epochs, hidden layers of 256), trained on 10,000 rows drawn once
 from the first 50,000 official MNIST training rows and scored on the last
@@ -17,6 +17,14 @@ from the first 50,000 official MNIST training rows and scored on the last
     ``displacement_cap`` {None, 1} for tanh, ReLU-6 and softplus units,
     from zeros and from ``N(0, 1)`` weights (a bad initialisation), at 3
     and 8 hidden layers.
+``others``
+    one knob at a time, at 3 and 8 hidden layers: ``n_target_steps`` {1, 2,
+    3}, ``feedback_init``, ``gamma`` {0.1, 1, 3} of ``form='lra_e'``,
+    ``window`` {0.1, 0.25, 0.5, 1} per unit type, and ``centering`` per unit
+    type from zeros and from ``N(0, 1)`` weights.
+``sign_window``
+    signum units' ``window`` {0.1, 0.25} from ``N(0, 1)`` weights at 3 and 8
+    hidden layers (``others`` varies it from zeros only).
 ``learned_e``
     ``form='lra_e'`` (``E`` learns at ``gamma=1``): ``feedback_scale``
     {None (``1 / sqrt(n_l)``, here 1/16), 1} x ``beta`` {0.1, 0.5, 1.6, 8},
@@ -35,7 +43,8 @@ Run from the repository root (about 25 minutes on 2 idle cores)::
 
 ``--part gain`` runs one part; ``--from-csv`` prints the tables from the
 stored rows without training. The stored rows were written at commit
-66a544b (rule revision 4, ``update_cap='auto'`` by default). What they
+66a544b (rule revision 4, ``update_cap='auto'`` by default), those of
+``sign_window`` with rule revision 5 (no ``update_cap``). What they
 showed removed ``displacement_cap`` and folded ``preactivation_cap`` into
 ``adaptive_scale`` (``doc/lra_knobs.md``), so the ``caps`` part trains only
 at that commit (``git worktree add /tmp/rev4 66a544b``); today's code
@@ -128,6 +137,12 @@ def other_settings():
             yield dict(depth=depth, knob="centering", activation=act, init=init, centering=centre)
 
 
+def sign_window_settings():
+    """Signum units' window from large weights, where ``others`` tried zeros only."""
+    for depth, window in itertools.product((3, 8), (0.1, 0.25)):
+        yield dict(depth=depth, activation="sign", init="normal(1.0)", window=window)
+
+
 UNITS = ("tanh", "relu6", "softplus", "sign")
 WINDOWS = (0.1, 0.25, 0.5, 1.0)
 
@@ -136,6 +151,7 @@ PARTS = {
     "caps": caps_settings,
     "learned_e": learned_e_settings,
     "others": other_settings,
+    "sign_window": sign_window_settings,
 }
 
 
@@ -228,7 +244,9 @@ def seed_spread(rows, keys):
     """Median absolute difference between the two seeds of a setting."""
     groups = {}
     for r in rows:
-        groups.setdefault(tuple(r.get(k, "") for k in keys), []).append(float(r["validation_error"]))
+        groups.setdefault(tuple(r.get(k, "") for k in keys), []).append(
+            float(r["validation_error"])
+        )
     return float(np.median([abs(v[0] - v[1]) for v in groups.values() if len(v) == 2]))
 
 
@@ -335,11 +353,22 @@ def print_others(rows):
     print(f"\nMedian |seed 0 - seed 1|: {seed_spread(rows, keys):.2f} points.")
 
 
+def print_sign_window(rows):
+    print("| window | 3 x 256 | 8 x 256 |")
+    print("|---|---:|---:|")
+    for window in ("0.1", "0.25"):
+        cells = [f"{_mean(rows, depth=d, window=window)[0]:.2f}" for d in ("3", "8")]
+        print(f"| {window} | " + " | ".join(cells) + " |")
+    keys = ("depth", "window")
+    print(f"\nMedian |seed 0 - seed 1|: {seed_spread(rows, keys):.2f} points.")
+
+
 PRINTERS = {
     "gain": print_gain,
     "caps": print_caps,
     "learned_e": print_learned_e,
     "others": print_others,
+    "sign_window": print_sign_window,
 }
 
 
