@@ -33,9 +33,9 @@ FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 
 #: Half-width of the window of ``local_error='pre_window'`` when ``window='auto'``,
 #: where a value other than ``OTHER_WINDOW`` is the best on MNIST validation rows
-#: at 3 and 8 layers, from zeros and from large weights (``doc/lra_knobs.md``).
-#: Signum units gain from 0.1 from zeros and lose far more from large weights;
-#: softplus units gain from 0.5 at 3 layers and lose at 8.
+#: at 3 and 8 layers (``doc/lra_knobs.md``). Signum units gain from 0.1 from
+#: zeros and lose far more from large weights; softplus units gain from 0.5 at
+#: 3 layers and lose at 8: both keep ``OTHER_WINDOW``.
 AUTO_WINDOWS = {"tanh": 0.5}
 
 #: ``window='auto'`` for every other activation.
