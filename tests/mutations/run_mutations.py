@@ -97,7 +97,7 @@ MUTATIONS = [
     ),
     Mutation(
         "preactivation_cap_ignored",
-        "adaptive_scale's bound c3 / rms ||z|| is never applied",
+        "adaptive_scale's bound c3 / rms norm of the inputs is never applied",
         "sklearn_lra/rules/lra.py",
         "        if not self.adaptive_scale:\n            return self.update_cap",
         "        if True:\n            return self.update_cap",
