@@ -34,7 +34,7 @@ def test_every_script_is_run_by_the_runner_or_documented_apart():
     runner = load_script("run_benchmarks")
     scripts = {p.name for p in FOLDER.glob("*.py") if not p.name.startswith("_")}
     apart = {"run_benchmarks.py", "threads.py", "run_presets.py"} | {
-        p for p in scripts if p.startswith(("tabular", "lra_defaults"))
+        p for p in scripts if p.startswith(("tabular", "lra_defaults", "lra_knobs"))
     }
     assert set(runner.SCRIPTS) == scripts - apart
 

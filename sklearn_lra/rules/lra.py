@@ -128,11 +128,11 @@ class LocalRepresentationAlignmentRule(LearningRule):
     def directions(self, net, ws, Y, extra, extra_grads):
         units = update = output_error(net, ws, Y)
         L = net.n_layers
-        self._update_layer(ws, L, update, extra_grads, self._layer_scale(ws.h[L]))
+        self._update_layer(ws, L, update, extra_grads, self._layer_scale(ws.h[L], ws))
         for l in range(L, 1, -1):
             hbar = self._target_below(net, ws, l, units, Y, extra)
             # One scale per layer and minibatch, for both its window and its caps.
-            scale = self._layer_scale(ws.h[l - 1])
+            scale = self._layer_scale(ws.h[l - 1], ws)
             units, update = self._errors(
                 net, ws.h[l - 1], ws.z[l - 1], hbar, ws.delta[l - 1], ws.scratch[l - 1], scale
             )
@@ -148,7 +148,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         inputs of hidden layers are centred first (:func:`center_update`).
         ``E_l`` follows ``dW_l^T`` when it learns.
         """
-        cap = self._weight_cap(ws.z[l - 1])
+        cap = self._weight_cap(ws.z[l - 1], ws)
         if cap is not None:
             cap *= scale
         grad = layer_directions(ws, l, update)
@@ -159,25 +159,25 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if extra_grads and l >= 2:
             extra_grads["feedback_matrices_"][l - 2][...] = grad.T
 
-    def _weight_cap(self, z_below):
+    def _weight_cap(self, z_below, ws):
         """The cap on ``||dW_l||_F``: ``c1``, and ``c3 / rms_b ||z_{l-1,b}||`` when adaptive.
 
         ``||dW_l||_F`` times the root-mean-square norm of the input rows bounds
         the root-mean-square change of ``h_l`` that the update makes (per unit
         of learning rate). As a layer's inputs grow, the same ``c3`` allows a
         smaller ``dW_l``, so that unbounded, all-positive units (softplus)
-        cannot feed their own growth.
+        cannot feed their own growth. The mean over rows is weighted by the
+        sample weights, as the update is.
         """
         if not self.adaptive_scale:
             return self.update_cap
-        sq = z_below.multiply(z_below).sum() if sp.issparse(z_below) else np.vdot(z_below, z_below)
-        rms = np.sqrt(float(sq) / z_below.shape[0])
+        rms = _weighted_rms(z_below, ws.sample_weight, per_row=True)
         if rms == 0.0:
             return self.update_cap
         cap = PREACTIVATION_CAP / rms
         return cap if self.update_cap is None else min(cap, self.update_cap)
 
-    def _layer_scale(self, h):
+    def _layer_scale(self, h, ws):
         """``s_l = max(1, rms(h_l))`` over the minibatch, or 1 without ``adaptive_scale``.
 
         The window and the caps were chosen for layers whose pre-activations
@@ -187,8 +187,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
         """
         if not self.adaptive_scale:
             return 1.0
-        rms = np.sqrt(float(np.vdot(h, h)) / h.size)
-        return max(1.0, rms)
+        return max(1.0, _weighted_rms(h, ws.sample_weight, per_row=False))
 
     def _target_below(self, net, ws, l, units, Y, extra):
         """``hbar_{l-1} = h_{l-1} - beta d_{l-1}``, refined ``K - 1`` more times.
@@ -304,9 +303,25 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if l == net.n_layers:
             return z_below, h, z, z - Y
         units, _ = self._errors(
-            net, h, z, ws.target[l], np.empty_like(h), np.empty_like(h), self._layer_scale(h)
+            net, h, z, ws.target[l], np.empty_like(h), np.empty_like(h), self._layer_scale(h, ws)
         )
         return z_below, h, z, units
+
+
+def _weighted_rms(a, sample_weight, per_row):
+    """Root mean square of ``a`` over its rows, each row counted by its weight.
+
+    ``per_row``: the root mean square of the rows' Euclidean norms; otherwise
+    of the entries. ``sample_weight`` is None or a column of mean one, so that
+    a row of weight 2 counts as that row twice.
+    """
+    if sample_weight is None:
+        total = a.multiply(a).sum() if sp.issparse(a) else np.vdot(a, a)
+    else:
+        rows = a.multiply(a).sum(axis=1) if sp.issparse(a) else np.einsum("ij,ij->i", a, a)
+        total = np.vdot(np.asarray(rows).ravel(), sample_weight.ravel())
+    mean = float(total) / a.shape[0]
+    return np.sqrt(mean if per_row else mean / a.shape[1])
 
 
 def center_update(ws, l, cap):
