@@ -565,7 +565,8 @@ default='pre_window'
         Whether the steps adapt to the size of the activity, for large
         initial weights: the window and the caps are multiplied by
         ``s_l = max(1, rms(h_l))``, the root mean square of layer ``l``'s
-        pre-activations over the minibatch, which lets saturated layers move
+        pre-activations over the minibatch (rows weighted by their sample
+        weights, as in every mean here), which lets saturated layers move
         back; and ``||dW_l||_F`` is capped at ``c3 / rms_b ||z_{l-1,b}||``
         (``c3 = 30``, times ``s_l``), a bound on how far one update moves the
         pre-activations as the inputs grow. It changes nothing while
