@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sklearn_lra.experiments import Profile, Study, _data, expand_profile, run_grid, write_outputs
+from sklearn_lra.experiments import Profile, _data, expand_profile, run_grid, write_outputs
 from sklearn_lra.experiments._grid import TUNED
 from sklearn_lra.experiments._selection import (
     choose_on_validation,
@@ -17,6 +17,8 @@ from sklearn_lra.experiments._selection import (
 from sklearn_lra.experiments._tables import make_rows
 from sklearn_lra.experiments._verdict import compare, interval
 from sklearn_lra.experiments.cli import main
+
+from .test_experiments import tiny_study
 
 DOC = Path(__file__).resolve().parents[1] / "doc"
 
@@ -76,20 +78,11 @@ def test_digits_validation_is_a_stratified_part_of_the_training_part():
 
 
 def tiny(**overrides):
+    """An ablation of BP's learning rate on the digits, as small as the tiny study."""
     settings = dict(
-        name="tiny",
-        title="Tiny",
-        kind="ablation",
-        rules=("bp",),
-        datasets=("digits",),
-        depths=(1,),
-        width=4,
-        seeds=(0,),
-        epochs=2,
-        params={"batch_size": 200},
-        grid={"learning_rate_init": (0.001, 0.01)},
+        title="Tiny", kind="ablation", rules=("bp",), grid={"learning_rate_init": (0.001, 0.01)}
     )
-    return Study(**{**settings, **overrides})
+    return tiny_study(**{**settings, **overrides})
 
 
 def test_every_run_records_validation_and_test_errors_in_cache_and_csv(tmp_path):
@@ -159,18 +152,12 @@ def test_nothing_is_chosen_from_runs_without_validation_error():
 
 
 def tuning_study():
-    return Study(
+    return tiny_study(
         name="tune",
         title="Tune",
         kind="tuning",
         rules=("bp", "lra"),
-        datasets=("digits",),
-        depths=(1,),
-        width=4,
-        seeds=(0,),
         final_seeds=(1, 2),
-        epochs=2,
-        params={"batch_size": 200},
         grid={"learning_rate_init": (0.001, 0.01)},
         rule_grid={"lra": {"beta": (0.5, 1.0)}},
     )
