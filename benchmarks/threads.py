@@ -13,8 +13,9 @@ checkout or to ``--baseline``'s, so both versions are measured side by side in
 the same rounds. Each process makes one untimed 1-epoch fit, then times the
 fit. Networks: digits 64-256-256-10 (LRAClassifier, batch 32 and 'auto'), and MNIST
 784-1024x3-10 at batch 256 (BPClassifier and LRAClassifier) on a subset of
-the training rows. Settings: the default (the package chooses its BLAS
-threads; the baseline leaves OpenBLAS's) and one thread
+the training rows, every fit with tanh units and SGD with Nesterov momentum 0.9 at
+0.01 (pinned: the defaults differ between checkouts). Settings: the default
+(the package chooses its BLAS threads; the baseline leaves OpenBLAS's) and one thread
 (``threadpool_limits(1)`` around the fit). Load: none, or two processes that
 multiply 300 x 300 matrices on one thread each, for a bounded time, started
 by this script. Targets: next to the busy processes, default / one thread
@@ -43,6 +44,15 @@ NETWORKS = {
     "MNIST 3 x 1024, LRA": ("LRAClassifier", "mnist", (1024, 1024, 1024), 256),
 }
 SETTINGS = ("default", "one thread")
+#: Training settings pinned in both checkouts (the estimators' defaults moved).
+PINNED = dict(
+    activation="tanh",
+    solver="sgd",
+    learning_rate_init=0.01,
+    momentum=0.9,
+    nesterovs_momentum=True,
+    alpha=0.0,
+)
 #: A busy process: one-thread matrix products until its deadline (seconds from now).
 BUSY_CODE = (
     "import time, numpy as np\n"
@@ -80,6 +90,9 @@ def worker(spec):
 
     _epochs.run_epoch = epoch
     params = dict(hidden_layer_sizes=hidden, batch_size=batch, random_state=0, tol=0.0)
+    # The same training in both checkouts: defaults that changed between them
+    # (BP's optimizer, for one) would otherwise be timed as a change of threads.
+    params.update(PINNED)
     est = cls(max_iter=1, **params)
     limit = 1 if spec["setting"] == "one thread" else None
     with threadpool_limits(limits=limit, user_api="blas"):
@@ -179,7 +192,9 @@ def report_results(results, versions, report):
     report.heading(
         "Seconds per fit",
         "Median over rounds; 'threads' lists the BLAS threads the epochs started with "
-        "(read with threadpoolctl inside the fit); accuracy is on the training rows.",
+        "(read with threadpoolctl inside the fit); accuracy is on the training rows. Both "
+        "checkouts train with the settings pinned for the benchmark (tanh, SGD with "
+        "Nesterov momentum 0.9 at 0.01, alpha 0); LRA keeps each checkout's own rule.",
     )
     rows = []
     for (load, version, network, setting), rs in results.items():
