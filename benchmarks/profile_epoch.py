@@ -6,9 +6,11 @@ Run from the repository root (see benchmarks/README.md)::
         python benchmarks/profile_epoch.py --blas-threads 1 [--quick]
 
 Writes ``benchmarks/results-profile.md`` (``-quick.md`` with ``--quick``): for a
-784-256x3-10 tanh network on float32 MNIST rows, at batch 50 and 256, the
-functions with the most own time in one ``partial_fit`` epoch after a warm-up
-epoch. numpy's ufuncs (``np.matmul`` included) are not Python functions, so
+784-256x3-10 tanh network on float32 MNIST rows, at batch 50 and 256, first
+what an epoch must do besides the matrix products (the activations and an
+update of the weights, timed side by side with the floor and with BP's and
+LRA's epochs), then the functions with the most own time in one
+``partial_fit`` epoch after a warm-up epoch. numpy's ufuncs (``np.matmul`` included) are not Python functions, so
 cProfile counts their time in the function that calls them: a rule's
 ``directions`` holds its own ``delta W^T`` or ``e E`` products.
 """
@@ -22,10 +24,11 @@ import _common as c
 import numpy as np
 
 import sklearn_lra
+from sklearn_lra._optimizers import SGD
 
 MODES = {
-    "full": dict(n_train=10_000, batches=(50, 256)),
-    "quick": dict(n_train=2_000, batches=(50,)),
+    "full": dict(n_train=10_000, batches=(50, 256), rounds=5),
+    "quick": dict(n_train=2_000, batches=(50,), rounds=2),
 }
 RULES = (sklearn_lra.BPClassifier, sklearn_lra.LRAClassifier, sklearn_lra.DTPClassifier)
 PROFILE_TOP = 10
@@ -54,6 +57,91 @@ def profile_section(X_all, y_all, cfg, report, rules=RULES):
             report.table(title, ["function", "calls", "own s", "share"], top(profiler))
 
 
+class LeastEpoch(c.MatmulFloor):
+    """The matrix-product floor plus the elementwise work every rule's epoch needs.
+
+    ``activations``: tanh of each hidden layer in the forward pass and its
+    derivative ``1 - z^2`` times the error in the backward pass (two passes
+    over each hidden layer, one temporary). ``update``: ``None``; ``'one pass'``,
+    ``p - g`` over every weight matrix once per minibatch, the least any
+    update that touches every parameter can do; ``'nesterov'``, the package's
+    SGD step with Nesterov momentum (``sklearn_lra._optimizers.SGD``).
+    """
+
+    def __init__(self, units, n_rows, batch_size, dtype, activations=False, update=None):
+        super().__init__(units, n_rows, batch_size, dtype)
+        self.activations, self.update = activations, update
+        self.tmp = [np.empty_like(z) for z in self.z]
+        self.optimizer = SGD(self.W, momentum=0.9, nesterov=True)
+
+    def _epoch(self):
+        W, z, d, g, tmp = self.W, self.z, self.d, self.g, self.tmp
+        last = len(W)
+        for b in self.sizes:
+            for l in range(1, last + 1):
+                np.matmul(z[l - 1][:b], W[l - 1], out=z[l][:b])
+                if self.activations and l < last:
+                    np.tanh(z[l][:b], out=z[l][:b])
+            for l in range(last, 0, -1):
+                np.matmul(z[l - 1][:b].T, d[l][:b], out=g[l - 1])
+                if l >= 2:
+                    np.matmul(d[l][:b], W[l - 1].T, out=d[l - 1][:b])
+                    if self.activations:
+                        np.square(z[l - 1][:b], out=tmp[l - 1][:b])
+                        np.subtract(1, tmp[l - 1][:b], out=tmp[l - 1][:b])
+                        d[l - 1][:b] *= tmp[l - 1][:b]
+            self._update()
+
+    def _update(self):
+        # The weights stay put (only the memory traffic counts): 'one pass' reads
+        # both arrays and writes one, into g (the next product overwrites it);
+        # the SGD step runs at learning rate 0.
+        if self.update == "one pass":
+            for p, g in zip(self.W, self.g):
+                np.add(p, g, out=g)
+        elif self.update == "nesterov":
+            self.optimizer.step(self.W, self.g, 0.0)
+
+
+def least_section(X_all, y_all, cfg, report):
+    """The floor, what every epoch must add to it, and BP's and LRA's epochs, side by side."""
+    n, rounds = cfg["n_train"], cfg["rounds"]
+    report.heading(
+        "What an epoch must do besides the products",
+        f"{n:,} float32 rows, network 784-{'-'.join(map(str, c.HIDDEN))}-10 (tanh), "
+        f"{rounds} rounds, every entry timed in each round; seconds per epoch (median) and "
+        "the median per-round ratio to the matrix-product floor. Each line adds work to "
+        "the one above: the tanh of the hidden layers and its derivative (which every "
+        "rule computes), then one pass `p - g` over the weights per minibatch (the least "
+        "that any update touching every weight costs), or the package's SGD step with "
+        "Nesterov momentum (5 passes, the order that keeps BPClassifier bit-identical to "
+        "MLPClassifier). BPClassifier and LRAClassifier are one epoch inside a fit, as in "
+        "`epoch_cost.py`.",
+    )
+    units = (784, *c.HIDDEN, c.N_CLASSES)
+    X, y = X_all[:n].astype(np.float32), y_all[:n]
+    for batch in cfg.get("batches", (50,)):
+        entries = {
+            "matrix products (the floor)": c.MatmulFloor(units, n, batch, np.float32),
+            "+ tanh and its derivative": LeastEpoch(units, n, batch, np.float32, True),
+            "+ one pass over the weights per step": LeastEpoch(
+                units, n, batch, np.float32, True, "one pass"
+            ),
+            "+ SGD step with Nesterov momentum": LeastEpoch(
+                units, n, batch, np.float32, True, "nesterov"
+            ),
+        }
+        for cls in (sklearn_lra.BPClassifier, sklearn_lra.LRAClassifier):
+            entries[cls.__name__] = c.EpochTimer(c.make_estimator(cls, c.HIDDEN, batch), X, y)
+        times = c.run_rounds(entries, rounds)
+        floor = "matrix products (the floor)"
+        rows = [
+            [name, f"{c.median(t):.3f}", f"{c.ratio(times, name, floor):.2f}"]
+            for name, t in times.items()
+        ]
+        report.table(f"batch {batch}", ["", "s/epoch", "x floor"], rows)
+
+
 def top(profiler):
     """The ``PROFILE_TOP`` functions with the most own time, as table rows."""
     stats = pstats.Stats(profiler).stats
@@ -74,6 +162,7 @@ def main(argv=None):
     report, output = c.start(args, "sklearn-lra: profile of one epoch", "results-profile")
     X, y, source = c.load_data(cfg["n_train"])
     report.add(f"- data: {source}\n")
+    least_section(X, y, cfg, report)
     profile_section(X, y, cfg, report)
     c.finish(report, output, tic)
 
