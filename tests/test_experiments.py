@@ -167,19 +167,40 @@ def test_restrict_filters_studies_rules_and_data_and_overrides_budget():
 
 
 def test_full_data_profile_holds_the_headline_comparisons_on_the_official_splits():
-    """Rules on both data sets, null initialisation on MNIST, every training row."""
+    """Rules and presets on both data sets, null initialisation on MNIST, every training row."""
     studies = {s.name: s for s in get_profile("full-data").studies}
-    assert set(studies) == {"rules", "null_init", "tuning"}
-    assert studies["tuning"].depths == (3, 8) and studies["tuning"].width == 256
+    assert set(studies) == {"rules", "null_init"}
     assert len(studies["rules"].seeds) >= 5  # the headline table
     assert studies["rules"].datasets == ("mnist", "fashion_mnist")
     assert studies["null_init"].datasets == ("mnist",)
     assert all(s.n_train is None for s in studies.values())
-    assert len(studies["null_init"].seeds) >= 3 and len(studies["tuning"].final_seeds) >= 5
+    assert len(studies["null_init"].seeds) >= 3
     runs = expand_profile(get_profile("full-data"))
-    assert {r.config["rule"] for r in runs} == {"lra", "bp", "fa", "dfa", "dtp"}
-    # the search: per data set and depth, 3 learning rates for BP and 3 x 3 for the others
-    assert len(runs) == 5 * 2 * 2 * 5 + 5 * 5 * 3 + 2 * 2 * (3 + 4 * 9)
+    rules = {"lra", "bp", "fa", "dfa", "dtp"}
+    assert {r.config["rule"] for r in runs} == rules | {"lra_fdbk_2018", "lra_e_2019"}
+    # 7 rules x 2 data sets x 2 depths x 5 seeds, and 5 rules x 5 units x 3 seeds
+    assert len(runs) == 7 * 2 * 2 * 5 + 5 * 5 * 3
+
+
+def test_a_preset_rule_trains_with_every_parameter_of_its_preset():
+    """The rule comparison's presets are from_paper's estimators on the study's network."""
+    rules = get_profile("medium").studies[0]
+    assert rules.kind == "rules" and {"lra_fdbk_2018", "lra_e_2019"} <= set(rules.rules)
+    for run in expand_study(rules):
+        rule = run.config["rule"]
+        if rule not in ("lra_fdbk_2018", "lra_e_2019"):
+            continue
+        hidden = tuple(run.config["params"]["hidden_layer_sizes"])
+        expected = LRAClassifier.from_paper(
+            rule, hidden_layer_sizes=hidden, max_iter=rules.epochs, random_state=run.labels["seed"]
+        ).get_params()
+        for name, value in run.config["params"].items():
+            assert value == expected[name] or (
+                isinstance(value, list) and tuple(value) == expected[name]
+            ), (rule, name)
+    # the package's own LRA keeps the reports' momentum; the presets plain SGD
+    lra = next(r for r in expand_study(rules) if r.config["rule"] == "lra")
+    assert lra.config["params"]["momentum"] == 0.9
 
 
 def test_ablations_of_trade_offs_cover_the_activations_and_depths_they_trade():
@@ -333,6 +354,21 @@ def test_csv_and_markdown_report_hold_every_run(tmp_path):
     text = files.report.read_text()
     for expected in ("`CMD`", "## Tiny study", "| data set | lra | bp |", " ± ", "## Verdict"):
         assert expected in text
+
+
+def test_a_preset_trains_and_the_report_compares_lra_with_it(tmp_path):
+    """A preset is a rule of the grid: it trains, and LRA is set against it by the test."""
+    study = tiny_study(rules=("lra", "lra_e_2019"), seeds=(0, 1))
+    profile = tiny_profile(study)
+    runs = expand_profile(profile)
+    outcome = run_grid(runs, tmp_path, verbose=False)
+    preset = [r for r in runs if r.config["rule"] == "lra_e_2019"]
+    assert all(outcome.results[r.key]["status"] == "ok" for r in preset)
+    assert all(r.config["params"]["use_bias"] is False for r in preset)
+    files = write_outputs(profile, runs, outcome.results, tmp_path, plots=False)
+    text = files.report.read_text()
+    assert "| data set | lra | lra_e_2019 |" in text
+    assert "LRA against every other rule" in text and "LRA-E 2019" in text
 
 
 # ----------------------------------------------------------------- verdict
@@ -535,6 +571,8 @@ def test_profiles_pin_the_settings_of_the_reports():
     for profile in PROFILES.values():
         for run in expand_profile(profile):
             params = run.config["params"]
+            if run.config["rule"] in _registry.PRESET_RULES:
+                continue  # the published settings (test_a_preset_rule_trains_with_...)
             searched = run.labels.get("variant") or ""
             assert all(params[k] == v or f"{k}=" in searched for k, v in written_with.items())
             if run.labels["init"] == "default":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .._initializers import INIT_SCHEMES
 from ._data import DATASETS, VALIDATION
-from ._registry import resolve_rule
+from ._registry import resolve_rule, rule_preset
 
 #: Bump when the meaning of a configuration or the result format changes:
 #: every cached result then counts as missing.
@@ -34,6 +34,8 @@ TUNED = "tuned"
 
 # Estimator keywords a study sets through its own dimensions, not through params/grid.
 _RESERVED = {"hidden_layer_sizes", "activation", "init", "init_scale", "random_state", "max_iter"}
+#: What a study always sets itself, whatever a preset says.
+_STUDY_SETS = _RESERVED - {"init", "init_scale"}
 
 _INIT_PATTERN = re.compile(r"^\s*([a-z_]+)\s*(?:\(\s*([^()]*?)\s*\))?\s*$")
 
@@ -450,8 +452,13 @@ def _estimator_params(study, cls, labels, variant):
     if spec == "default":
         spec = study.default_inits.get(labels["rule"], spec)
     init, init_scale = parse_init(spec)
+    # A preset's values replace the study's shared ones (it is the published
+    # rule only with all of them), but not the network and budget of the study;
+    # its initialisation stands for 'default'.
+    preset = {k: v for k, v in rule_preset(labels["rule"]).items() if k not in _STUDY_SETS}
     kwargs = {
         **study.params,
+        **preset,
         **study.rule_params.get(labels["rule"], {}),
         **variant,
         "hidden_layer_sizes": (labels["width"],) * labels["depth"],

@@ -17,6 +17,7 @@ import textwrap
 
 import numpy as np
 
+from ._registry import rule_label
 from ._tables import group_rows, summarise, varying_dimensions
 
 #: Preferred x-axis of the bar chart, the first one the study varies.
@@ -58,7 +59,7 @@ def _label(dim, value):
     if dim == "depth":
         return f"{value} hidden layers"
     if dim == "rule":
-        return str(value).upper()
+        return rule_label(value)
     if dim == "variant":
         return str(value).split("=", 1)[-1]  # 'beta=0.5' -> '0.5'; the axis names beta
     return f"{dim} {value}"

@@ -14,7 +14,22 @@ RULES = {
     "fa": "FAClassifier",
     "dfa": "DFAClassifier",
     "dtp": "DTPClassifier",
+    # The published forms of LRA (``LRAClassifier.from_paper``): the classifier
+    # with every parameter of its preset (see :func:`rule_preset`).
+    "lra_fdbk_2018": "LRAClassifier",
+    "lra_e_2019": "LRAClassifier",
 }
+
+#: Rules of :data:`RULES` that stand for a preset of their estimator, by the
+#: preset's name.
+PRESET_RULES = ("lra_fdbk_2018", "lra_e_2019")
+
+_LABELS = {"lra_fdbk_2018": "LRA-fdbk 2018", "lra_e_2019": "LRA-E 2019"}
+
+
+def rule_label(rule):
+    """How a rule is named in a report: ``'LRA'``, ``'LRA-E 2019'`` (a preset)."""
+    return _LABELS.get(rule, str(rule).upper())
 
 
 def resolve_rule(rule):
@@ -52,6 +67,25 @@ def resolve_rule(rule):
             f"{RULES[rule]}. Available rules: {', '.join(available_rules()) or 'none'}."
         )
     return cls
+
+
+def rule_preset(rule):
+    """The parameters a rule's name stands for: its preset's, or none.
+
+    Parameters
+    ----------
+    rule : str
+        A rule name.
+
+    Returns
+    -------
+    params : dict
+        ``resolve_rule(rule).presets[rule]`` for a name of
+        :data:`PRESET_RULES`, else an empty dict.
+    """
+    if rule not in PRESET_RULES:
+        return {}
+    return dict(resolve_rule(rule).presets[rule])
 
 
 def available_rules():

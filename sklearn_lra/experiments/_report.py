@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ._data import DATASETS, DATASETS_BEFORE_VALIDATION
 from ._grid import TUNED
+from ._registry import rule_label
 from ._runner import first_line
 from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
 from ._tables import (
@@ -485,6 +486,9 @@ def _study_section(study, rows, figures, base_dir):
     else:
         parts.append("Test error (%), mean ± std over seeds:\n")
         parts.append(pivot_by_rule(rows) + "\n")
+    if study.kind == "rules":
+        intro = "LRA against every other rule (test error, the verdict's test):"
+        parts.append(_comparisons(rows, intro))
     if study.kind == "ablation":
         parts.append(_ablation_choices(study, rows))
     if study.kind == "init_sensitivity":
@@ -592,7 +596,9 @@ def _tuning_section(study, rows):
         + _final_table(final)
         + "\n"
     )
-    parts.append(_tuned_comparisons(final))
+    parts.append(
+        _comparisons(final, "With the same budget for every rule (test error, the verdict's test):")
+    )
     return "\n".join(parts)
 
 
@@ -611,8 +617,8 @@ def _final_table(rows):
 _HEADERS = {"dataset": "data set"}
 
 
-def _tuned_comparisons(rows):
-    """LRA against every other tuned rule, by the verdict's test."""
+def _comparisons(rows, intro):
+    """LRA against every other rule of ``rows`` per setting, by the verdict's test."""
     done = [r for r in rows if r["status"] in ("ok", "diverged")]
     lines = []
     for setting, group in group_rows(done, list(SETTING)).items():
@@ -620,15 +626,11 @@ def _tuned_comparisons(rows):
         for rule in dict.fromkeys(r["rule"] for r in group):
             other = [r for r in group if r["rule"] == rule]
             if lra and rule != "lra":
-                _, text = versus(lra, other, "LRA", rule.upper())
+                _, text = versus(lra, other, "LRA", rule_label(rule))
                 lines.append(f"- {setting[0]}, {setting[1]} hidden layers: {text}")
     if not lines:
         return ""
-    return (
-        "With the same budget for every rule (test error, the verdict's test):\n\n"
-        + "\n".join(lines)
-        + "\n"
-    )
+    return intro + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _defaults_used(rows):
