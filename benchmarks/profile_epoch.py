@@ -114,9 +114,9 @@ def least_section(X_all, y_all, cfg, report):
         "the one above: the tanh of the hidden layers and its derivative (which every "
         "rule computes), then one pass `p - g` over the weights per minibatch (the least "
         "that any update touching every weight costs), or the package's SGD step with "
-        "Nesterov momentum (5 passes, the order that keeps BPClassifier bit-identical to "
-        "MLPClassifier). BPClassifier and LRAClassifier are one epoch inside a fit, as in "
-        "`epoch_cost.py`.",
+        "Nesterov momentum (5 numpy passes over the weights; a compiled kernel could fuse "
+        "them into the one pass above). BPClassifier and LRAClassifier are one epoch "
+        "inside a fit, as in `epoch_cost.py`.",
     )
     units = (784, *c.HIDDEN, c.N_CLASSES)
     X, y = X_all[:n].astype(np.float32), y_all[:n]
