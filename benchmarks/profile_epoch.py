@@ -10,9 +10,10 @@ Writes ``benchmarks/results-profile.md`` (``-quick.md`` with ``--quick``): for a
 what an epoch must do besides the matrix products (the activations and an
 update of the weights, timed side by side with the floor and with BP's and
 LRA's epochs), then the functions with the most own time in one
-``partial_fit`` epoch after a warm-up epoch. numpy's ufuncs (``np.matmul`` included) are not Python functions, so
-cProfile counts their time in the function that calls them: a rule's
-``directions`` holds its own ``delta W^T`` or ``e E`` products.
+``partial_fit`` epoch after a warm-up epoch. numpy's ufuncs (``np.matmul``
+included) are not Python functions, so cProfile counts their time in the
+function that calls them: a rule's ``directions`` holds its own
+``delta W^T`` or ``e E`` products.
 """
 
 import cProfile
