@@ -221,6 +221,18 @@ def pairs(units):
 # -------------------------------------------------------------- estimators
 
 
+#: The training settings every estimator of the benchmarks shares: tanh units and
+#: MLPClassifier(sgd)'s optimizer (SGD with Nesterov momentum 0.9 at 0.01, no L2).
+TRAINING = dict(
+    activation="tanh",
+    solver="sgd",
+    learning_rate_init=0.01,
+    momentum=0.9,
+    nesterovs_momentum=True,
+    alpha=0.0,
+)
+
+
 def make_estimator(cls, hidden, batch_size, **params):
     """``cls`` on the benchmark network (tanh, one epoch, seeded), with ``params``.
 
@@ -231,12 +243,7 @@ def make_estimator(cls, hidden, batch_size, **params):
     """
     base = dict(
         hidden_layer_sizes=hidden,
-        activation="tanh",
-        solver="sgd",
-        learning_rate_init=0.01,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        alpha=0.0,
+        **TRAINING,
         batch_size=batch_size,
         max_iter=1,
         random_state=0,

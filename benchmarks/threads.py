@@ -44,15 +44,6 @@ NETWORKS = {
     "MNIST 3 x 1024, LRA": ("LRAClassifier", "mnist", (1024, 1024, 1024), 256),
 }
 SETTINGS = ("default", "one thread")
-#: Training settings pinned in both checkouts (the estimators' defaults moved).
-PINNED = dict(
-    activation="tanh",
-    solver="sgd",
-    learning_rate_init=0.01,
-    momentum=0.9,
-    nesterovs_momentum=True,
-    alpha=0.0,
-)
 #: A busy process: one-thread matrix products until its deadline (seconds from now).
 BUSY_CODE = (
     "import time, numpy as np\n"
@@ -92,7 +83,7 @@ def worker(spec):
     params = dict(hidden_layer_sizes=hidden, batch_size=batch, random_state=0, tol=0.0)
     # The same training in both checkouts: defaults that changed between them
     # (BP's optimizer, for one) would otherwise be timed as a change of threads.
-    params.update(PINNED)
+    params.update(c.TRAINING)
     est = cls(max_iter=1, **params)
     limit = 1 if spec["setting"] == "one thread" else None
     with threadpool_limits(limits=limit, user_api="blas"):
