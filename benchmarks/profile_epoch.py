@@ -65,8 +65,12 @@ class LeastEpoch(c.MatmulFloor):
     derivative ``1 - z^2`` times the error in the backward pass (two passes
     over each hidden layer, one temporary). ``update``: ``None``; ``'one pass'``,
     ``p - g`` over every weight matrix once per minibatch, the least any
-    update that touches every parameter can do; ``'nesterov'``, the package's
-    SGD step with Nesterov momentum (``sklearn_lra._optimizers.SGD``).
+    update that touches every parameter can do; ``'fused traffic'``, the
+    memory traffic of a Nesterov step fused into one compiled loop (read the
+    weights, their velocity and the gradient; write the weights and the
+    velocity), made of two numpy passes that move exactly that much;
+    ``'nesterov'``, the package's SGD step with Nesterov momentum
+    (``sklearn_lra._optimizers.SGD``).
     """
 
     def __init__(self, units, n_rows, batch_size, dtype, activations=False, update=None):
@@ -74,6 +78,7 @@ class LeastEpoch(c.MatmulFloor):
         self.activations, self.update = activations, update
         self.tmp = [np.empty_like(z) for z in self.z]
         self.optimizer = SGD(self.W, momentum=0.9, nesterov=True)
+        self.velocity = [np.zeros_like(W) for W in self.W]
 
     def _epoch(self):
         W, z, d, g, tmp = self.W, self.z, self.d, self.g, self.tmp
@@ -100,6 +105,12 @@ class LeastEpoch(c.MatmulFloor):
         if self.update == "one pass":
             for p, g in zip(self.W, self.g):
                 np.add(p, g, out=g)
+        elif self.update == "fused traffic":
+            # Reads p, g, then g again, and writes g and v: the three reads and
+            # two writes of a fused step (g is still in cache for the copy).
+            for p, g, v in zip(self.W, self.g, self.velocity):
+                np.add(p, g, out=g)
+                np.copyto(v, g)
         elif self.update == "nesterov":
             self.optimizer.step(self.W, self.g, 0.0)
 
@@ -114,10 +125,11 @@ def least_section(X_all, y_all, cfg, report):
         "the median per-round ratio to the matrix-product floor. Each line adds work to "
         "the one above: the tanh of the hidden layers and its derivative (which every "
         "rule computes), then one pass `p - g` over the weights per minibatch (the least "
-        "that any update touching every weight costs), or the package's SGD step with "
-        "Nesterov momentum (5 numpy passes over the weights; a compiled kernel could fuse "
-        "them into the one pass above). BPClassifier and LRAClassifier are one epoch "
-        "inside a fit, as in `epoch_cost.py`.",
+        "that any update touching every weight costs), or the memory traffic of an SGD "
+        "step with Nesterov momentum fused into one compiled loop (three reads and two "
+        "writes per weight: the least that step can cost), or the package's SGD step "
+        "with Nesterov momentum (5 numpy passes over the weights). BPClassifier and "
+        "LRAClassifier are one epoch inside a fit, as in `epoch_cost.py`.",
     )
     units = (784, *c.HIDDEN, c.N_CLASSES)
     X, y = X_all[:n].astype(np.float32), y_all[:n]
@@ -127,6 +139,9 @@ def least_section(X_all, y_all, cfg, report):
             "+ tanh and its derivative": LeastEpoch(units, n, batch, np.float32, True),
             "+ one pass over the weights per step": LeastEpoch(
                 units, n, batch, np.float32, True, "one pass"
+            ),
+            "+ the memory traffic of a fused Nesterov step": LeastEpoch(
+                units, n, batch, np.float32, True, "fused traffic"
             ),
             "+ SGD step with Nesterov momentum": LeastEpoch(
                 units, n, batch, np.float32, True, "nesterov"

@@ -24,6 +24,7 @@ SCRIPTS = (
     "scaling.py",
     "profile_epoch.py",
     "time_to_accuracy.py",
+    "time_to_accuracy_tabular.py",
     "float32_training.py",
 )
 

@@ -69,13 +69,16 @@ def squared_error(Y, Z, sample_weight=None):
     return float(np.average(row, weights=sample_weight))
 
 
-def true_class_cross_entropy(p, out):
+def true_class_cross_entropy(p, out, upper=False):
     """``-log p`` per row from the probability ``p`` of each row's true class.
 
-    Equals :func:`cross_entropy`'s row term for one-hot targets (same clipping).
+    Equals :func:`cross_entropy`'s row term for one-hot targets (same
+    clipping); with ``upper``, ``p`` is also clipped below ``1 - eps``, as
+    :func:`binary_cross_entropy` clips, whose row term it then equals for
+    one output and targets of 0 and 1.
     """
     eps = _PROB_EPS.get(p.dtype, 1e-12)
-    np.clip(p, eps, 1.0, out=out)
+    np.clip(p, eps, 1.0 - eps if upper else 1.0, out=out)
     np.log(out, out=out)
     return np.negative(out, out=out)
 

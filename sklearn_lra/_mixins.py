@@ -9,6 +9,25 @@ from sklearn.utils.validation import column_or_1d
 
 from ._compat import StrOptions, _fit_context
 
+#: The kinds of ``y`` that ``check_classification_targets`` accepts.
+_CLASSIFICATION_TARGETS = (
+    "binary",
+    "multiclass",
+    "multiclass-multioutput",
+    "multilabel-indicator",
+    "multilabel-sequences",
+)
+
+
+def _labels_of(y, first):
+    """The distinct labels of ``y``: fully checked on a first fit, else one sort."""
+    if not first:
+        try:
+            return np.unique(y)
+        except TypeError:  # labels that do not sort (str and int): unique_labels says so
+            pass
+    return unique_labels(y)
+
 
 class NetworkClassifierMixin(ClassifierMixin):
     """Classifier behaviour: label encoding, output function, probabilities.
@@ -51,9 +70,16 @@ class NetworkClassifierMixin(ClassifierMixin):
         return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"
 
     def _encode_targets(self, y, first, classes, dtype):
-        """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit."""
-        check_classification_targets(y)
-        multilabel = type_of_target(y) == "multilabel-indicator"
+        """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit.
+
+        A first fit checks ``y`` fully; a later ``partial_fit`` call reads the
+        kind of ``y`` and its labels once each, since each check sorts the
+        labels, which costs as much as an epoch on a small table.
+        """
+        kind = type_of_target(y, input_name="y")
+        if first or kind not in _CLASSIFICATION_TARGETS:
+            check_classification_targets(y)  # its errors, and its many-classes warning
+        multilabel = kind == "multilabel-indicator"
         if not first and multilabel != self._multilabel:
             kinds = ("single-label", "multilabel-indicator")
             raise ValueError(
@@ -73,7 +99,7 @@ class NetworkClassifierMixin(ClassifierMixin):
                     "samples of at least 2 classes."
                 )
             self.classes_ = labels
-        unseen = np.setdiff1d(unique_labels(y), self.classes_)
+        unseen = np.setdiff1d(_labels_of(y, first), self.classes_, assume_unique=True)
         if unseen.size:
             raise ValueError(
                 f"y contains labels {unseen.tolist()} that are not in classes_ "

@@ -48,6 +48,7 @@ class TrainingState:
         self.init_scheme = None
         self._decay_buffer = None
         self._classes_of = (None, None)
+        self._binary_of = (None, None)
         #: The rows' order of the last epoch (kept across calls by the estimator).
         self.order = None
 
@@ -73,6 +74,12 @@ class TrainingState:
             return 0.0
         total = sum(float(np.vdot(W, W)) for W in self.net.coefs)
         return 0.5 * float(self.alpha) * total / weight_sum
+
+    def binary_targets(self, Y):
+        """Whether every entry of ``Y`` is 0 or 1 (cached per ``Y``)."""
+        if self._binary_of[0] is not Y:
+            self._binary_of = (Y, bool(np.all((Y == 0) | (Y == 1))))
+        return self._binary_of[1]
 
     def true_classes(self, Y):
         """Column of the 1 in each row of a one-hot ``Y``, else None (cached per ``Y``)."""
@@ -178,10 +185,11 @@ class _EpochLoss:
 
     Softmax with one-hot targets records ``p`` of each row's true class,
     gathered through one precomputed flat index per row, and takes
-    ``-log p`` at the end; the identity output records ``0.5 ||z - y||^2``;
-    any other output falls back to the network's ``loss_fn`` per minibatch.
-    Every form equals ``net.loss_fn`` averaged over the epoch with the
-    sample weights.
+    ``-log p`` at the end; one logistic output (two classes) records the
+    probability of each row's class, ``p`` or ``1 - p``, the same way; the
+    identity output records ``0.5 ||z - y||^2``; any other output (multilabel)
+    falls back to the network's ``loss_fn`` per minibatch. Every form equals
+    ``net.loss_fn`` averaged over the epoch with the sample weights.
     """
 
     def __init__(self, state, Y, sw, order, batch_size):
@@ -192,6 +200,12 @@ class _EpochLoss:
         if labels is not None:
             self.kind = "true_class"
             self.flat_index = _flat_index(labels, order, batch_size, Y.shape[1])
+        elif net.output_name == "logistic" and Y.shape[1] == 1 and state.binary_targets(Y):
+            # The probability of the row's class is sign * p + offset: p when y = 1,
+            # 1 - p when y = 0 (exactly p, so a tiny p keeps its precision).
+            self.kind = "binary"
+            y = Y[:, 0] if order is None else Y[order, 0]
+            self.sign, self.offset = 2 * y - 1, 1 - y
         if self.kind == "squared":
             self.diff = np.empty((batch_size, Y.shape[1]), Y.dtype)
         self.rows = None if self.kind == "generic" else np.empty(self.n, Y.dtype)
@@ -204,6 +218,9 @@ class _EpochLoss:
             np.take(
                 out.reshape(-1), self.flat_index[start:stop], out=self.rows[start:stop], mode="clip"
             )
+        elif self.kind == "binary":
+            rows = np.multiply(out[:, 0], self.sign[start:stop], out=self.rows[start:stop])
+            rows += self.offset[start:stop]
         elif self.kind == "squared":
             row_squared_error(out, Yb, self.rows[start:stop], self.diff[: stop - start])
         else:
@@ -229,6 +246,8 @@ class _EpochLoss:
             return self.total / weight
         if self.kind == "true_class":
             true_class_cross_entropy(self.rows, out=self.rows)
+        elif self.kind == "binary":
+            true_class_cross_entropy(self.rows, out=self.rows, upper=True)
         rows = self.rows.astype(np.float64)
         if sw is None:
             return float(rows.sum()) / weight

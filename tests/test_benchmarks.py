@@ -102,6 +102,96 @@ def test_time_to_accuracy_records_the_first_epoch_reaching_each_target(monkeypat
     assert rows["fast"][:4] == ["2", "4.0", "3", "6.0"]
 
 
+class _FakeFold:
+    """A fold runner whose CV accuracy after each epoch comes from a list."""
+
+    def __init__(self, accuracies):
+        self.accuracies, self.n, self.fits = accuracies, 0, []
+
+    def epoch(self, X, y):
+        self.n += 1
+
+    def accuracy(self, X, y):
+        return self.accuracies[self.n - 1]
+
+    def fit(self, X, y, epochs):
+        self.fits.append(epochs)
+        self.n = epochs
+        return self
+
+
+def test_tabular_race_finds_the_first_epoch_whose_cv_accuracy_reaches_the_target(monkeypatch):
+    bench = load_script("time_to_accuracy_tabular")
+    data = [(None, None, None, None)] * 2
+    # Fold means: fast 0.6, 0.8 (reached at 2); slow 0.5, 0.6, 0.7 (never).
+    entries = {
+        "fast": [_FakeFold([0.5, 0.9, 0.9]), _FakeFold([0.7, 0.7, 0.7])],
+        "slow": [_FakeFold([0.5, 0.6, 0.7]), _FakeFold([0.5, 0.6, 0.7])],
+    }
+    raced = bench.race(entries, data, target=0.8, max_epochs=3)
+    assert raced == {"fast": (2, 0.8), "slow": (None, 0.7)}
+    assert [f.n for f in entries["fast"]] == [2, 2]  # it stops at the target
+    monkeypatch.setattr(bench.c, "timed", lambda fn: (fn(), 1.5)[1])
+    timed = bench.time_fits(entries, data, {"fast": 2, "slow": None}, rounds=3)
+    assert timed == {"fast": (3.0, 0.8)}  # two folds of 1.5 s each; the fits' CV accuracy
+    assert entries["fast"][0].fits == [2, 2, 2] and entries["slow"][0].fits == []
+
+
+def test_tabular_targets_count_tables_the_entry_missed():
+    bench = load_script("time_to_accuracy_tabular")
+
+    def row(table, entry, seconds):
+        epochs = None if seconds is None else 3
+        return dict(
+            table=table,
+            target=0.8,
+            entry=entry,
+            epochs=epochs,
+            seconds=seconds,
+            fit_accuracy=None,
+            best=0.8,
+        )
+
+    rows = [
+        row("a", "BPClassifier(adam)", 1.0),
+        row("a", "MLPClassifier(adam)", 2.0),
+        row("b", "BPClassifier(adam)", 1.0),
+        row("b", "MLPClassifier(adam)", 4.0),
+        row("c", "BPClassifier(adam)", None),
+        row("c", "MLPClassifier(adam)", 1.0),
+    ]
+    report = quiet_report()
+    bench.report_targets(rows, report)
+    rows = {row[0]: row[1:] for row in _rows(report.parts[-1])}
+    assert list(rows)[-1] == "BPClassifier(adam) / MLPClassifier(adam)"  # the only pair present
+    assert rows["BPClassifier(adam) / MLPClassifier(adam)"] == [
+        "0.38",
+        "0.25 to 0.50",
+        "2 of 2",
+        "1 / 0 / 0",
+        "<= 0.6",
+        "FAIL",
+    ]
+
+
+def test_tabular_csv_round_trip(tmp_path):
+    bench = load_script("time_to_accuracy_tabular")
+    rows = [
+        dict(
+            table="a",
+            target=0.8,
+            entry="x",
+            epochs=None,
+            seconds=None,
+            fit_accuracy=None,
+            best=0.75,
+        ),
+        dict(table="a", target=0.8, entry="y", epochs=4, seconds=0.5, fit_accuracy=0.81, best=0.82),
+    ]
+    bench.write_csv(rows, tmp_path / "r.csv")
+    assert bench.read_csv(tmp_path / "r.csv") == rows
+
+
 def test_threads_report_judges_load_and_idle_ratios():
     bench = load_script("threads")
     versions = {"this checkout": Path("."), "baseline": Path(".")}
@@ -143,7 +233,15 @@ def test_float32_pair_trains_both_dtypes_on_float64_input():
 
 
 @pytest.mark.parametrize(
-    "name", ["epoch_cost", "predict_throughput", "scaling", "float32_training", "time_to_accuracy"]
+    "name",
+    [
+        "epoch_cost",
+        "predict_throughput",
+        "scaling",
+        "float32_training",
+        "time_to_accuracy",
+        "time_to_accuracy_tabular",
+    ],
 )
 def test_scripts_have_a_quick_and_a_full_mode(name):
     assert set(load_script(name).MODES) == {"quick", "full"}

@@ -68,12 +68,20 @@ def test_float32_stays_float32_through_an_epoch(solver):
         assert a.dtype == np.float32
 
 
-@pytest.mark.parametrize("output", ["softmax", "identity"])
+@pytest.mark.parametrize("output", ["softmax", "identity", "logistic"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_epoch_loss_equals_the_task_loss(output, weighted):
-    """With a zero learning rate the epoch loss equals loss_fn on the whole data."""
-    net = _network([5, 8, 3], output=output)
+    """With a zero learning rate the epoch loss equals loss_fn on the whole data.
+
+    ``logistic`` is one output with targets 0 and 1 (two classes), recorded
+    per row as the probability of the row's class.
+    """
+    n_out = 1 if output == "logistic" else 3
+    net = _network([5, 8, n_out], output=output)
     X, Y = _data()
+    if output == "logistic":
+        Y = Y[:, :1]
+        assert 0 < Y.sum() < len(Y)
     sw = np.linspace(0.0, 2.0, len(X)) if weighted else None
     expected = net.loss_fn(Y, net.predict_output(X), sw)
     state = _state(net)
