@@ -216,7 +216,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         if not fitted and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         if fitted and classes is not None:
-            if not np.array_equal(unique_labels(classes), self.classes_):
+            if not np.array_equal(_labels_of(np.asarray(classes), first=False), self.classes_):
                 raise ValueError(
                     f"`classes` {list(classes)} differs from the classes_ "
                     f"{self.classes_.tolist()} of the first call to partial_fit."
