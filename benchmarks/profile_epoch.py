@@ -115,6 +115,80 @@ class LeastEpoch(c.MatmulFloor):
             self.optimizer.step(self.W, self.g, 0.0)
 
 
+class DTPProducts(c.MatmulFloor):
+    """The matrix products of one DTP epoch (and, with ``noise``, its Gaussian draws).
+
+    Per minibatch: every layer's forward product and weight gradient, the top
+    layer's backward product (DTP sends no error through ``W^T`` below it),
+    and for each hidden layer ``l >= 2`` with its inverse ``V_l``: the inverse
+    applied to the target and to the output (two products), and the inverse's
+    training on a noisy copy of the layer below: the layer on the noisy rows,
+    the inverse on that, and the gradient of ``V_l`` (three products). With
+    ``noise``, the noisy copy is drawn as ``DTPClassifier`` draws it
+    (``RandomState.standard_normal`` in float64, cast to float32).
+    """
+
+    def __init__(self, units, n_rows, batch_size, dtype, noise=False):
+        super().__init__(units, n_rows, batch_size, dtype)
+        self.noise, self.rng = noise, np.random.RandomState(0)
+        rng = np.random.default_rng(1)
+        self.V = [(0.05 * rng.standard_normal(W.T.shape)).astype(dtype) for W in self.W[1:-1]]
+        self.gV = [np.empty_like(V) for V in self.V]
+        self.a = [np.empty_like(z) for z in self.z]  # outputs of the inverse products
+
+    def _epoch(self):
+        W, z, d, g, V, gV, a = self.W, self.z, self.d, self.g, self.V, self.gV, self.a
+        last = len(W)
+        for b in self.sizes:
+            for l in range(1, last + 1):
+                np.matmul(z[l - 1][:b], W[l - 1], out=z[l][:b])
+            for l in range(last, 0, -1):
+                np.matmul(z[l - 1][:b].T, d[l][:b], out=g[l - 1])
+            np.matmul(d[last][:b], W[last - 1].T, out=d[last - 1][:b])
+            for l in range(2, last):  # hidden layers with an inverse V_l
+                Vl, below = V[l - 2], a[l - 1][:b]
+                np.matmul(z[l][:b], Vl, out=below)  # g_l(target)
+                np.matmul(d[l][:b], Vl, out=below)  # g_l(output)
+                if self.noise:
+                    self.rng.standard_normal(below.shape).astype(below.dtype, copy=False)
+                np.matmul(z[l - 1][:b], W[l - 1], out=a[l][:b])  # f_l(noisy)
+                np.matmul(a[l][:b], Vl, out=below)  # g_l(f_l(noisy))
+                np.matmul(a[l][:b].T, below, out=gV[l - 2])  # dV_l
+
+
+def dtp_section(X_all, y_all, cfg, report):
+    """DTP's own products and noise next to BP's floor and DTPClassifier's epoch."""
+    n, rounds = cfg["n_train"], cfg["rounds"]
+    report.heading(
+        "What DTP must do besides BP's products",
+        f"{n:,} float32 rows, network 784-{'-'.join(map(str, c.HIDDEN))}-10 (tanh), "
+        f"{rounds} rounds; seconds per epoch (median) and the median per-round ratio to "
+        "back-propagation's matrix-product floor, the reference of the DTP target (2x). "
+        "DTP's products are its forward products and weight gradients, its top backward "
+        "product, and five more products per hidden layer with an inverse (two to send "
+        "the target down, three to train the inverse); its noise is one Gaussian draw "
+        "per hidden layer with an inverse and minibatch, as `DTPClassifier` draws it.",
+    )
+    units = (784, *c.HIDDEN, c.N_CLASSES)
+    X, y = X_all[:n].astype(np.float32), y_all[:n]
+    for batch in cfg.get("batches", (50,)):
+        entries = {
+            "BP's matrix products (the floor)": c.MatmulFloor(units, n, batch, np.float32),
+            "DTP's matrix products": DTPProducts(units, n, batch, np.float32),
+            "+ its Gaussian noise": DTPProducts(units, n, batch, np.float32, noise=True),
+            "DTPClassifier": c.EpochTimer(
+                c.make_estimator(sklearn_lra.DTPClassifier, c.HIDDEN, batch), X, y
+            ),
+        }
+        times = c.run_rounds(entries, rounds)
+        floor = "BP's matrix products (the floor)"
+        rows = [
+            [name, f"{c.median(t):.3f}", f"{c.ratio(times, name, floor):.2f}"]
+            for name, t in times.items()
+        ]
+        report.table(f"batch {batch}", ["", "s/epoch", "x floor"], rows)
+
+
 def least_section(X_all, y_all, cfg, report):
     """The floor, what every epoch must add to it, and BP's and LRA's epochs, side by side."""
     n, rounds = cfg["n_train"], cfg["rounds"]
@@ -179,6 +253,7 @@ def main(argv=None):
     X, y, source = c.load_data(cfg["n_train"])
     report.add(f"- data: {source}\n")
     least_section(X, y, cfg, report)
+    dtp_section(X, y, cfg, report)
     profile_section(X, y, cfg, report)
     c.finish(report, output, tic)
 

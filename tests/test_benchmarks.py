@@ -58,6 +58,39 @@ def test_profile_section_ranks_the_functions_of_one_epoch():
     assert any("matmul_into" in part for part in tables)
 
 
+class _CountingNumpy:
+    """numpy, with the multiply-adds of every ``matmul`` counted."""
+
+    def __init__(self):
+        self.multiply_adds = 0
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    def matmul(self, a, b, out=None):
+        self.multiply_adds += a.shape[0] * a.shape[1] * b.shape[1]
+        return np.matmul(a, b, out=out)
+
+
+def test_dtp_products_are_the_floor_less_the_lower_backward_plus_five_per_inverse(monkeypatch):
+    """Counted multiply-adds of one minibatch equal the count written out by hand."""
+    bench = load_script("profile_epoch")
+    units, b = (6, 5, 4, 3, 2), 7
+    counter = _CountingNumpy()
+    monkeypatch.setattr(bench, "np", counter)
+    bench.DTPProducts(units, b, b, np.float64)._epoch()
+    dtp = counter.multiply_adds
+    counter.multiply_adds = 0
+    monkeypatch.setattr(bench.c, "np", counter)
+    bench.c.MatmulFloor(units, b, b, np.float64)._epoch()
+    layers = [6 * 5, 5 * 4, 4 * 3, 3 * 2]  # n_{l-1} n_l of each weight matrix
+    floor = b * (sum(layers) + sum(layers) + sum(layers[1:]))  # forward, gradient, backward
+    assert counter.multiply_adds == floor
+    # DTP: forward and gradients, the top backward product, and five products the
+    # size of W_l per hidden layer with an inverse V_l (shaped as W_l^T): l = 2, 3.
+    assert dtp == b * (2 * sum(layers) + layers[-1] + 5 * (layers[1] + layers[2]))
+
+
 def test_epoch_targets_compare_the_right_ratios():
     """Made-up times: each target's ratio is the median of per-round ratios, judged by its limit."""
     bench = load_script("epoch_cost")
