@@ -19,14 +19,16 @@ _CLASSIFICATION_TARGETS = (
 )
 
 
-def _labels_of(y, first):
-    """The distinct labels of ``y``: fully checked on a first fit, else one sort."""
-    if not first:
-        try:
-            return np.unique(y)
-        except TypeError:  # labels that do not sort (str and int): unique_labels says so
-            pass
-    return unique_labels(y)
+def _labels_of(y):
+    """The distinct labels of an already checked ``y``: one sort.
+
+    Labels that do not sort together (str and int) go to ``unique_labels``,
+    which says so.
+    """
+    try:
+        return np.unique(y)
+    except TypeError:
+        return unique_labels(y)
 
 
 class NetworkClassifierMixin(ClassifierMixin):
@@ -99,13 +101,20 @@ class NetworkClassifierMixin(ClassifierMixin):
                     "samples of at least 2 classes."
                 )
             self.classes_ = labels
-        unseen = np.setdiff1d(_labels_of(y, first), self.classes_, assume_unique=True)
+        if first and classes is None:
+            return self._one_hot(y, dtype)  # classes_ are y's own labels
+        # y was checked in full above on a first fit: one sort finds its labels.
+        unseen = np.setdiff1d(_labels_of(y), self.classes_, assume_unique=True)
         if unseen.size:
             raise ValueError(
                 f"y contains labels {unseen.tolist()} that are not in classes_ "
                 f"{self.classes_.tolist()}; pass every label in `classes` on the "
                 "first call to partial_fit."
             )
+        return self._one_hot(y, dtype)
+
+    def _one_hot(self, y, dtype):
+        """``y`` as one column of 0/1 (two classes) or one-hot rows over ``classes_``."""
         if len(self.classes_) == 2:
             return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
         idx = np.searchsorted(self.classes_, y)
@@ -216,7 +225,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         if not fitted and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         if fitted and classes is not None:
-            if not np.array_equal(_labels_of(np.asarray(classes), first=False), self.classes_):
+            if not np.array_equal(_labels_of(np.asarray(classes)), self.classes_):
                 raise ValueError(
                     f"`classes` {list(classes)} differs from the classes_ "
                     f"{self.classes_.tolist()} of the first call to partial_fit."
