@@ -9,7 +9,8 @@ Writes ``benchmarks/results-profile.md`` (``-quick.md`` with ``--quick``): for a
 784-256x3-10 tanh network on float32 MNIST rows, at batch 50 and 256, first
 what an epoch must do besides the matrix products (the activations and an
 update of the weights, timed side by side with the floor and with BP's and
-LRA's epochs), then the functions with the most own time in one
+LRA's epochs), then DTP's own matrix products and Gaussian noise next to the
+same floor and DTP's epoch, then the functions with the most own time in one
 ``partial_fit`` epoch after a warm-up epoch. numpy's ufuncs (``np.matmul``
 included) are not Python functions, so cProfile counts their time in the
 function that calls them: a rule's ``directions`` holds its own
