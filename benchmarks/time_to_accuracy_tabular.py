@@ -325,7 +325,7 @@ def torch_available():
 
 def write_csv(rows, path):
     with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, CSV_FIELDS)
+        writer = csv.DictWriter(f, CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
