@@ -181,13 +181,7 @@ def dtp_section(X_all, y_all, cfg, report):
                 c.make_estimator(sklearn_lra.DTPClassifier, c.HIDDEN, batch), X, y
             ),
         }
-        times = c.run_rounds(entries, rounds)
-        floor = "BP's matrix products (the floor)"
-        rows = [
-            [name, f"{c.median(t):.3f}", f"{c.ratio(times, name, floor):.2f}"]
-            for name, t in times.items()
-        ]
-        report.table(f"batch {batch}", ["", "s/epoch", "x floor"], rows)
+        floor_table(entries, "BP's matrix products (the floor)", batch, rounds, report)
 
 
 def least_section(X_all, y_all, cfg, report):
@@ -224,13 +218,17 @@ def least_section(X_all, y_all, cfg, report):
         }
         for cls in (sklearn_lra.BPClassifier, sklearn_lra.LRAClassifier):
             entries[cls.__name__] = c.EpochTimer(c.make_estimator(cls, c.HIDDEN, batch), X, y)
-        times = c.run_rounds(entries, rounds)
-        floor = "matrix products (the floor)"
-        rows = [
-            [name, f"{c.median(t):.3f}", f"{c.ratio(times, name, floor):.2f}"]
-            for name, t in times.items()
-        ]
-        report.table(f"batch {batch}", ["", "s/epoch", "x floor"], rows)
+        floor_table(entries, "matrix products (the floor)", batch, rounds, report)
+
+
+def floor_table(entries, floor, batch, rounds, report):
+    """Time ``entries`` in rounds; one table of seconds per epoch and ratios to ``floor``."""
+    times = c.run_rounds(entries, rounds)
+    rows = [
+        [name, f"{c.median(t):.3f}", f"{c.ratio(times, name, floor):.2f}"]
+        for name, t in times.items()
+    ]
+    report.table(f"batch {batch}", ["", "s/epoch", "x floor"], rows)
 
 
 def top(profiler):
