@@ -74,12 +74,13 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _encode_targets(self, y, first, classes, dtype):
         """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit.
 
-        A first fit checks ``y`` fully; a later ``partial_fit`` call reads the
-        kind of ``y`` and its labels once each, since each check sorts the
-        labels, which costs as much as an epoch on a small table.
+        A first fit checks ``y`` fully. A later ``partial_fit`` call with 1-D
+        labels only looks each label up in ``classes_`` (an unknown or
+        continuous label is unseen there): every check of the kind of ``y``
+        sorts its labels, which costs as much as an epoch on a small table.
         """
-        kind = type_of_target(y, input_name="y")
-        if first or kind not in _CLASSIFICATION_TARGETS:
+        kind = type_of_target(y, input_name="y") if first or np.ndim(y) == 2 else None
+        if first or (kind is not None and kind not in _CLASSIFICATION_TARGETS):
             check_classification_targets(y)  # its errors, and its many-classes warning
         multilabel = kind == "multilabel-indicator"
         if not first and multilabel != self._multilabel:
@@ -101,24 +102,29 @@ class NetworkClassifierMixin(ClassifierMixin):
                     "samples of at least 2 classes."
                 )
             self.classes_ = labels
-        if first and classes is None:
-            return self._one_hot(y, dtype)  # classes_ are y's own labels
-        # y was checked in full above on a first fit: one sort finds its labels.
-        unseen = np.setdiff1d(_labels_of(y), self.classes_, assume_unique=True)
-        if unseen.size:
+        idx = self._class_index(y)
+        if len(self.classes_) == 2:
+            return (idx == 1).astype(dtype).reshape(-1, 1)
+        return np.eye(len(self.classes_), dtype=dtype)[idx]
+
+    def _class_index(self, y):
+        """The index of each label of ``y`` in ``classes_``; unseen labels are an error."""
+        classes = self.classes_
+        try:
+            idx = np.searchsorted(classes, y)
+        except TypeError:  # labels that do not compare with classes_ (str and int)
+            unique_labels(y, classes)  # says so
+            raise
+        found = classes[np.minimum(idx, len(classes) - 1)] == y
+        if not np.all(found):
+            unseen = _labels_of(y[~found]).tolist()
+            shown = unseen if len(unseen) <= 10 else unseen[:10] + [f"... {len(unseen) - 10} more"]
             raise ValueError(
-                f"y contains labels {unseen.tolist()} that are not in classes_ "
-                f"{self.classes_.tolist()}; pass every label in `classes` on the "
+                f"y contains labels {shown} that are not in classes_ "
+                f"{classes.tolist()}; pass every label in `classes` on the "
                 "first call to partial_fit."
             )
-        return self._one_hot(y, dtype)
-
-    def _one_hot(self, y, dtype):
-        """``y`` as one column of 0/1 (two classes) or one-hot rows over ``classes_``."""
-        if len(self.classes_) == 2:
-            return (y == self.classes_[1]).astype(dtype).reshape(-1, 1)
-        idx = np.searchsorted(self.classes_, y)
-        return np.eye(len(self.classes_), dtype=dtype)[idx]
+        return idx
 
     def _encode_multilabel(self, y, first, classes, dtype):
         """The indicator matrix as floats; ``classes_`` are the label indices."""

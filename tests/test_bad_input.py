@@ -61,6 +61,22 @@ def test_unseen_labels_in_partial_fit(cls):
         est.partial_fit(X, np.full(30, 7))
 
 
+def test_later_partial_fit_refuses_continuous_and_foreign_labels():
+    """A later call looks labels up in classes_: continuous labels are unseen there.
+
+    Many unseen labels are named ten at a time, with the count of the rest;
+    strings next to numeric classes get scikit-learn's message on mixed types.
+    """
+    est = fast_estimator(CLASSIFIERS[0]).partial_fit(X, Y_CLASS, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"not in classes_") as info:
+        est.partial_fit(X, np.linspace(0.01, 0.99, 30))
+    assert "... 20 more" in str(info.value)
+    with pytest.raises(ValueError, match="Mix of label input types"):
+        est.partial_fit(X, np.array(["a"] * 30, dtype=object))
+    est.partial_fit(X, np.full(30, 2.0))  # 2.0 is the class 2
+    assert est.classes_.tolist() == [0, 1, 2]
+
+
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_partial_fit_needs_classes_first(cls):
     """The first partial_fit of a classifier must be told every class."""
