@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._compat import StrOptions, _fit_context
 
@@ -239,8 +239,86 @@ class NetworkClassifierMixin(ClassifierMixin):
         return self._partial_fit(X, y, sample_weight, classes)
 
 
+#: The attributes of a regressor that standardises its targets, for its docstring.
+TARGET_SCALING_ATTRIBUTES = """target_mean_ : ndarray of shape (n_outputs,)
+        Weighted mean of each target column (``sample_weight``), subtracted
+        before training.
+    target_scale_ : ndarray of shape (n_outputs,)
+        Weighted standard deviation of each target column (1 for a constant
+        column), by which the centred targets are divided. The network learns
+        ``(y - target_mean_) / target_scale_`` and ``predict`` returns
+        ``target_mean_ + target_scale_ * z_L``. Both are set by the first fit
+        (the first call of ``partial_fit``: its batch) and kept by
+        ``warm_start`` and later ``partial_fit`` calls. ``loss_``,
+        ``loss_curve_``, ``best_loss_`` and ``validation_loss_curve_`` are
+        measured on these standardised targets, whatever the units of ``y``:
+        predicting the mean scores 0.5 per non-constant output (plus the L2
+        term), and ``tol`` means the same for every ``y``.
+        ``validation_scores_`` is the R^2 of the predictions in ``y``'s
+        units.
+"""
+
+
+def _power_of_two_above(a):
+    """The smallest power of two ``>= a`` (1 where ``a`` is 0), per element."""
+    _, exponent = np.frexp(np.where(a > 0, a, 1.0))
+    return np.ldexp(1.0, exponent)
+
+
+def _weighted_moments(Y, w):
+    """Weighted mean and standard deviation of each column of ``Y`` (float64).
+
+    Columns are divided by a power of two above their largest magnitude
+    first, so that targets near float64's limit give finite moments; a power
+    of two divides exactly, so ``Y * 2**k`` gives exactly scaled moments.
+    """
+    Y = np.asarray(Y, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    w = w / w.max() if w.max() > 0 else np.ones_like(w)  # sums of w stay finite
+    size = _power_of_two_above(np.abs(Y).max(axis=0))
+    mean = np.average(Y / size, axis=0, weights=w) * size
+    dev = Y - mean
+    spread = _power_of_two_above(np.abs(dev).max(axis=0))
+    std = np.sqrt(np.average((dev / spread) ** 2, axis=0, weights=w)) * spread
+    return mean, std
+
+
+def target_scaling(Y, sample_weight=None):
+    """Mean and scale that standardise each column of ``Y``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Non-negative weights; None weighs every sample equally.
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_outputs,)
+        The weighted mean and standard deviation (biased, as
+        ``StandardScaler``'s); a column whose deviation is within rounding
+        of its mean (a constant column) gets scale 1.
+    """
+    w = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    mean, std = _weighted_moments(Y, w)
+    # StandardScaler's bound on the rounding of a constant column's variance.
+    constant = std <= Y.shape[0] * np.finfo(np.float64).eps * np.abs(mean)
+    return mean, np.where(constant | (std == 0), 1.0, std)
+
+
 class NetworkRegressorMixin(RegressorMixin):
-    """Regressor behaviour: identity output with squared error."""
+    """Regressor behaviour: identity output with squared error.
+
+    A class whose ``_standardize_targets`` is True trains on targets
+    standardised per column (``target_mean_`` and ``target_scale_``) and maps
+    its outputs back: its updates, which depend on the size of the output
+    error, then do not depend on the units of ``y``. False (the default)
+    trains on ``y`` as it is, as ``MLPRegressor`` does.
+    """
+
+    #: Whether fit standardises each target column (see the class docstring).
+    _standardize_targets = False
 
     def _class_weights(self, y, incremental):
         """Regressors have no classes: no weights."""
@@ -255,24 +333,79 @@ class NetworkRegressorMixin(RegressorMixin):
     def _output_function(self):
         return "identity"
 
+    def _fit(self, X, y, sample_weight, incremental, classes):
+        # _encode_targets needs the weights for the targets' weighted moments;
+        # the engine passes it none, so they travel on the instance for one call.
+        self._target_sample_weight = sample_weight
+        try:
+            return super()._fit(X, y, sample_weight, incremental, classes)
+        finally:
+            self.__dict__.pop("_target_sample_weight", None)
+
     def _encode_targets(self, y, first, classes, dtype):
-        """Targets as a float matrix ``(n_samples, n_outputs)``."""
+        """Targets as a float matrix ``(n_samples, n_outputs)``, standardised if the class says.
+
+        A first fit of a standardising class sets ``target_mean_`` and
+        ``target_scale_``; later calls reuse them (a model fitted before
+        they existed has neither and trains on ``y`` as it is).
+        """
         with np.errstate(over="ignore"):
-            y = np.asarray(y, dtype=dtype)
-        if not np.isfinite(y).all():
+            Y = np.asarray(y, dtype=dtype)
+        # predict returns the weights' dtype, which must hold y's values.
+        if not np.isfinite(Y).all():
             raise ValueError(
                 f"y has values too large for {np.dtype(dtype).name}, the dtype of X; "
                 "scale y (e.g. with TransformedTargetRegressor) or pass float64 X."
             )
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if Y.ndim == 1:
+            Y, y = Y.reshape(-1, 1), np.reshape(y, (-1, 1))
         if not first and Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the model was fitted with {self.n_outputs_}."
             )
-        return Y
+        if first:
+            self._set_target_scaling(y)
+        if getattr(self, "target_scale_", None) is None:
+            return Y
+        # From y itself: float32 would round the offset before it is removed.
+        Y = (np.asarray(y, dtype=np.float64) - self.target_mean_) / self.target_scale_
+        return Y.astype(dtype, copy=False)
 
-    def _score_output(self, out, y):
-        return float(r2_score(y, out.ravel() if out.shape[1] == 1 else out))
+    def _set_target_scaling(self, Y):
+        """Set ``target_mean_`` and ``target_scale_`` from ``Y`` and the fit's weights.
+
+        Only for a standardising class with the identity output (a log link,
+        ``loss='poisson'``, needs ``y >= 0`` as it is); otherwise a first fit
+        removes any scaling of an earlier fit.
+        """
+        if not (self._standardize_targets and self._output_function() == "identity"):
+            self.__dict__.pop("target_mean_", None)
+            self.__dict__.pop("target_scale_", None)
+            return
+        sw = getattr(self, "_target_sample_weight", None)
+        if sw is not None:
+            sw = _check_sample_weight(sw, Y, dtype=np.float64, ensure_non_negative=True)
+        self.target_mean_, self.target_scale_ = target_scaling(Y, sw)
+
+    def _to_target_units(self, out, dtype):
+        """Network outputs mapped back to ``y``'s units, computed in ``dtype``.
+
+        ``dtype`` is the one the network computes in, where the ONNX export
+        computes the map too; the result keeps ``out``'s dtype.
+        """
+        scale = getattr(self, "target_scale_", None)
+        if scale is None:
+            return out
+        z = out.astype(dtype, copy=False)
+        mapped = z * scale.astype(dtype) + self.target_mean_.astype(dtype)
+        return mapped.astype(out.dtype, copy=False)
+
+    def _score_output(self, out, y, sample_weight=None):
+        """R^2 of the network's outputs against ``y``, in ``y``'s units."""
+        out = self._to_target_units(out, out.dtype)  # the network's own output
+        return float(
+            r2_score(y, out.ravel() if out.shape[1] == 1 else out, sample_weight=sample_weight)
+        )
 
     def predict(self, X):
         """Predict targets.
@@ -286,7 +419,7 @@ class NetworkRegressorMixin(RegressorMixin):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = self._forward(X)
+        out = self._to_target_units(self._forward(X), self.coefs_[0].dtype)
         return out.ravel() if out.shape[1] == 1 else out
 
     @_fit_context(prefer_skip_nested_validation=True)
