@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
+from ._fit_checks import check_learned_something
 from ._initializers import INIT_SCHEMES, init_layers, resolve_init
 from ._network import PREDICT_CHUNK_ROWS, Network
 from ._optimizers import optimizer_from_state, optimizer_to_state
@@ -210,6 +211,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         max_iter = 1 if incremental else self.max_iter
         with blas_threads(self._training_work(state.net, X), looks=3):
             self._train(state, X, Y, sw, y, max_iter, incremental)
+            check_learned_something(self, state, X, Y, sw, incremental)
         return self
 
     def _training_work(self, net, X):
