@@ -1,9 +1,11 @@
 """Classifier and regressor behaviour on top of the shared engine."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
@@ -17,6 +19,15 @@ _CLASSIFICATION_TARGETS = (
     "multilabel-indicator",
     "multilabel-sequences",
 )
+
+
+def _stochastic(estimator):
+    """``partial_fit`` exists for the stochastic solvers only, as in ``MLPClassifier``."""
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. lbfgs is not stochastic."
+        )
+    return True
 
 
 def _labels_of(y):
@@ -45,6 +56,8 @@ class NetworkClassifierMixin(ClassifierMixin):
 
     #: Set by a fit; False for models pickled before multilabel targets existed.
     _multilabel = False
+    #: Whether a fit got a sparse indicator matrix, so that predict returns one.
+    _sparse_output = False
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -71,6 +84,17 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _output_function(self):
         return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"
 
+    def _check_warm_start_targets(self, y):
+        """A warm start continues on the classes it was fitted with (MLPClassifier's message)."""
+        if self._multilabel or np.ndim(y) == 2:
+            return  # the label count is checked with the encoding
+        classes = _labels_of(column_or_1d(y))
+        if set(classes) != set(self.classes_):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the "
+                f"previous call to fit. Previously got {self.classes_}, `y` has {classes}"
+            )
+
     def _encode_targets(self, y, first, classes, dtype):
         """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit.
 
@@ -92,8 +116,8 @@ class NetworkClassifierMixin(ClassifierMixin):
         if multilabel:
             return self._encode_multilabel(y, first, classes, dtype)
         y = column_or_1d(y, warn=True)
-        if first:
-            self._multilabel = False
+        if first or not hasattr(self, "classes_"):  # or weights set by hand
+            self._multilabel = self._sparse_output = False
             labels = unique_labels(y) if classes is None else unique_labels(classes)
             if len(labels) < 2:
                 raise ValueError(
@@ -136,6 +160,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             )
         if first:
             self._multilabel = True
+            self._sparse_output = sp.issparse(y)
             self.classes_ = np.arange(Y.shape[1])
         elif Y.shape[1] != len(self.classes_):
             raise ValueError(
@@ -151,10 +176,11 @@ class NetworkClassifierMixin(ClassifierMixin):
             return self.classes_[(out[:, 0] > 0.5).astype(int)]
         return self.classes_[out.argmax(axis=1)]
 
-    def _score_output(self, out, y):
-        """Accuracy (subset accuracy for multilabel targets)."""
+    def _score_output(self, out, y, sample_weight=None):
+        """Accuracy (subset accuracy for multilabel targets), sample-weighted if given."""
         match = self._labels_from_output(out) == y
-        return float(np.mean(match.all(axis=1) if self._multilabel else match))
+        match = match.all(axis=1) if self._multilabel else match
+        return float(np.average(match, weights=sample_weight))
 
     def predict(self, X):
         """Predict class labels.
@@ -168,9 +194,11 @@ class NetworkClassifierMixin(ClassifierMixin):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The most probable class of each sample; for multilabel targets,
-            the indicator matrix of the labels whose probability exceeds 1/2.
+            the indicator matrix of the labels whose probability exceeds 1/2
+            (a sparse CSR matrix when the model was fitted on a sparse one).
         """
-        return self._labels_from_output(self._forward(X))
+        labels = self._labels_from_output(self._forward(X))
+        return sp.csr_matrix(labels) if self._multilabel and self._sparse_output else labels
 
     def predict_proba(self, X):
         """Class probabilities (per label for multilabel targets).
@@ -208,6 +236,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch of minibatch updates on ``(X, y)``.
@@ -230,7 +259,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         fitted = hasattr(self, "coefs_")
         if not fitted and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        if fitted and classes is not None:
+        if fitted and classes is not None and hasattr(self, "classes_"):
             if not np.array_equal(_labels_of(np.asarray(classes)), self.classes_):
                 raise ValueError(
                     f"`classes` {list(classes)} differs from the classes_ "
@@ -331,7 +360,8 @@ class NetworkRegressorMixin(RegressorMixin):
         return tags
 
     def _output_function(self):
-        return "identity"
+        # MLPRegressor's loss='poisson': an exp output (log link) with half the deviance.
+        return "exp" if getattr(self, "loss", "squared_error") == "poisson" else "identity"
 
     def _fit(self, X, y, sample_weight, incremental, classes):
         # _encode_targets needs the weights for the targets' weighted moments;
@@ -422,6 +452,7 @@ class NetworkRegressorMixin(RegressorMixin):
         out = self._to_target_units(self._forward(X), self.coefs_[0].dtype)
         return out.ravel() if out.shape[1] == 1 else out
 
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of minibatch updates on ``(X, y)``.
