@@ -1,7 +1,11 @@
 """Summaries of the tabular benchmark's rows, and its Markdown report.
 
 Every figure of the report is recomputed from the rows (one per table x
-estimator x fit), so the CSV alone reproduces the Markdown.
+estimator x depth x fit), so the CSV alone reproduces the Markdown. The report
+has one section per network depth (the linear model and gradient boosting,
+fitted once with depth 0, appear in every section); within it, per task, the
+per-table scores with each table's subset, the summary, the per-subset means
+and gaps to MLP with their paired standard errors, and the fit times.
 """
 
 from __future__ import annotations
@@ -9,10 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+DEPTH_UNITS = 100  # tabular_run.DEPTH_UNITS; repeated so that the report needs only the CSV
+
 CSV_COLUMNS = [
     "table",
     "task",
+    "subset",
     "estimator",
+    "depth",
     "repeat",
     "fold",
     "score",
@@ -25,6 +33,20 @@ CSV_COLUMNS = [
 ]
 
 
+# Subsets in report order (tabular_data.SUBSETS; repeated so that the report
+# needs only the CSV).
+SUBSET_ORDER = [
+    "near-linear",
+    "nonlinear",
+    "synthetic interaction",
+    "synthetic near-linear",
+    "regression near-linear",
+    "regression nonlinear",
+    "synthetic regression",
+    "synthetic regression near-linear",
+]
+
+
 def to_frame(rows):
     """The rows as a DataFrame with the CSV's columns in order."""
     df = pd.DataFrame(rows)
@@ -33,6 +55,33 @@ def to_frame(rows):
             df[col] = np.nan
     df["error"] = df["error"].fillna("")
     return df[CSV_COLUMNS]
+
+
+def _normalise(df):
+    """A frame of an older CSV (no depth or subset column) as one of depth 1."""
+    df = df.copy()
+    if "depth" not in df:
+        df["depth"] = 1
+    if "subset" not in df:
+        df["subset"] = ""
+    df["subset"] = df["subset"].fillna("")
+    df["error"] = df["error"].fillna("")
+    return df
+
+
+def depths_of(df):
+    """The network depths of the rows (0, the depth-free entries, excluded); [1] if none."""
+    depths = sorted(int(d) for d in df["depth"].unique() if d > 0)
+    return depths or [1]
+
+
+def at_depth(df, depth):
+    """The rows of one depth section: networks at ``depth`` and the depth-free entries."""
+    return df[df["depth"].isin([0, depth])]
+
+
+def _subset_key(subset):
+    return SUBSET_ORDER.index(subset) if subset in SUBSET_ORDER else len(SUBSET_ORDER)
 
 
 def per_table(df, column="score"):
@@ -101,76 +150,182 @@ def _fmt(x, digits=3):
     return "" if pd.isna(x) else f"{x:.{digits}f}"
 
 
-def _table_md(means, stds, task, times):
+def _table_md(means, stds, task, times, subsets):
+    """Per-table rows (grouped by subset), then the mean, mean rank and fit time rows."""
     ests = list(means.columns)
     score = "accuracy" if task == "classification" else "R²"
     lines = [
         f"Mean {score} over the folds, ± standard deviation across folds and repeats; best "
-        "per table in bold.",
+        "per table in bold; subset from the screen (`tabular_screen.md`).",
         "",
-        "| table | " + " | ".join(ests) + " |",
-        "|---|" + "---:|" * len(ests),
+        "| table | subset | " + " | ".join(ests) + " |",
+        "|---|---|" + "---:|" * len(ests),
     ]
-    for table in means.index:
+    order = sorted(means.index, key=lambda t: (_subset_key(subsets.get(t, "")), 0))
+    for table in order:
         best = means.loc[table].max()
         cells = []
         for est in ests:
             m, s = means.loc[table, est], stds.loc[table, est]
             cell = f"{_fmt(m)} ± {_fmt(s)}"
             cells.append(f"**{cell}**" if m == best else cell)
-        lines.append(f"| {table} | " + " | ".join(cells) + " |")
-    lines.append("| **mean** | " + " | ".join(_fmt(means[e].mean()) for e in ests) + " |")
+        lines.append(f"| {table} | {subsets.get(table, '')} | " + " | ".join(cells) + " |")
+    lines.append("| **mean** | | " + " | ".join(_fmt(means[e].mean()) for e in ests) + " |")
     ranks = mean_ranks(means)
-    lines.append("| **mean rank** | " + " | ".join(f"{ranks[e]:.2f}" for e in ests) + " |")
+    lines.append("| **mean rank** | | " + " | ".join(f"{ranks[e]:.2f}" for e in ests) + " |")
     lines.append(
-        "| **fit time (s, all folds)** | " + " | ".join(f"{times[e]:.1f}" for e in ests) + " |"
+        "| **fit time (s, all folds)** | | "
+        + " | ".join(f"{times[e]:.1f}" for e in ests)
+        + " |"
     )
     return lines
 
 
+def subset_summary(df, reference="MLP"):
+    """Per (subset, estimator): tables, mean score, gap to ``reference`` and its paired SE.
+
+    ``df`` holds the rows of one task at one depth. The gap is averaged over the
+    subset's tables; its standard error comes from the spread over the splits
+    of the per-split gap averaged over those tables (``_paired_se``).
+    """
+    out = []
+    for subset, sub in df.groupby("subset", sort=False):
+        means, _ = per_table(sub)
+        for est in means.columns:
+            rec = dict(subset=subset, estimator=est, n_tables=len(means), mean=means[est].mean())
+            if reference in means:
+                rec["gap"] = (means[est] - means[reference]).mean()
+                rec["gap_se"] = _paired_se(sub, est, reference) if est != reference else np.nan
+            out.append(rec)
+    out = pd.DataFrame(out)
+    if len(out):
+        out = out.sort_values("subset", key=lambda c: c.map(_subset_key), kind="stable")
+    return out
+
+
+def _subset_md(df, reference):
+    """One row per estimator, one column per subset: mean, then gap ± SE to ``reference``."""
+    summ = subset_summary(df, reference)
+    subsets = list(dict.fromkeys(summ["subset"]))
+    ests = list(dict.fromkeys(df["estimator"]))
+    n = summ.groupby("subset")["n_tables"].first()
+    lines = [
+        f"Per subset: mean score, and in brackets the gap to {reference} ± its paired "
+        "standard error over the cross-validation splits.",
+        "",
+        "| estimator | "
+        + " | ".join(f"{s} ({n[s]} table{'s' if n[s] > 1 else ''})" for s in subsets)
+        + " |",
+        "|---|" + "---:|" * len(subsets),
+    ]
+    cell = summ.set_index(["subset", "estimator"])
+    for est in ests:
+        cells = []
+        for s in subsets:
+            r = cell.loc[(s, est)] if (s, est) in cell.index else None
+            if r is None:
+                cells.append("")
+            elif est == reference or "gap" not in r:
+                cells.append(_fmt(r["mean"]))
+            else:
+                cells.append(f"{_fmt(r['mean'])} ({r['gap']:+.3f} ± {_fmt(r['gap_se'])})")
+        lines.append(f"| {est} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _linear_sentence(df, reference, linear="Linear"):
+    """Whether the suite can fail: the linear model's gap to ``reference`` on each subset."""
+    summ = subset_summary(df, reference)
+    summ = summ[summ["estimator"] == linear]
+    if summ.empty or "gap" not in summ:
+        return []
+    parts = [f"{r.subset} {r.gap:+.3f} ± {_fmt(r.gap_se)}" for r in summ.itertuples()]
+    return [
+        "",
+        f"Can the suite fail? {linear}'s gap to {reference} per subset: " + "; ".join(parts)
+        + ". A subset where it is clearly negative is one where a model that learns only "
+        "linear structure loses.",
+    ]
+
+
+def _task_md(sub, task, summ, reference):
+    """The per-table table, the summary and the per-subset table of one task."""
+    means, stds = per_table(sub)
+    times = sub.groupby("estimator")["fit_time"].sum()
+    subsets = sub.groupby("table")["subset"].first().to_dict()
+    lines = _table_md(means, stds, task, times, subsets)
+    lines += [
+        "",
+        f"Summary ({task}); gaps in score units against {reference}; ± SE: standard "
+        "error of the gap from its spread over the cross-validation splits (paired "
+        "comparison; gaps within about two SE are ties):",
+        "",
+        "| estimator | mean | mean rank | gap to "
+        f"{reference} | ± SE | worst table shortfall | mean train score | fit time (s) "
+        "| fits | errors | ConvergenceWarnings | other warnings |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for _, r in summ[summ["task"] == task].iterrows():
+        worst = (
+            f"{_fmt(r.get('worst_shortfall'))} ({r.get('worst_table')})"
+            if "worst_shortfall" in r and not pd.isna(r.get("worst_shortfall"))
+            else ""
+        )
+        lines.append(
+            f"| {r['estimator']} | {_fmt(r['mean'], 4)} | {r['mean_rank']:.2f} | "
+            f"{_fmt(r.get('gap_to_reference'), 4)} | {_fmt(r.get('gap_se'), 4)} | "
+            f"{worst} | {_fmt(r['train_mean'])} | "
+            f"{r['fit_time_total']:.1f} | {r['n_fits']} | {r['n_errors']} | "
+            f"{r['n_convergence_warnings']} | {r['n_other_warnings']} |"
+        )
+    lines += ["", *_subset_md(sub, reference), *_linear_sentence(sub, reference)]
+    return lines
+
+
+def _fit_time_md(df):
+    """Each estimator's total fit time over every fit of the section, by task."""
+    t = df.groupby(["estimator", "task"], sort=False)["fit_time"].sum().unstack("task")
+    tasks = [c for c in ["classification", "regression"] if c in t]
+    lines = [
+        "| estimator | " + " | ".join(f"{c} (s)" for c in tasks) + " | total (s) |",
+        "|---|" + "---:|" * (len(tasks) + 1),
+    ]
+    for est, r in t.iterrows():
+        cells = [f"{r[c]:.1f}" for c in tasks] + [f"{r[tasks].sum():.1f}"]
+        lines.append(f"| {est} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(df, header, reference="MLP"):
-    """The report: header lines, then per task the per-table table and the summary."""
+    """The report: header lines, then per depth and per task the tables, then the errors."""
+    df = _normalise(df)
     lines = list(header)
-    summ = summary(df, reference)
-    for task in ["classification", "regression"]:
-        sub = df[df["task"] == task]
-        if sub.empty:
-            continue
-        means, stds = per_table(sub)
-        times = sub.groupby("estimator")["fit_time"].sum()
-        title = "Classification (accuracy)" if task == "classification" else "Regression (R²)"
-        lines += ["", f"## {title}", ""]
-        lines += _table_md(means, stds, task, times)
+    for depth in depths_of(df):
+        sec = at_depth(df, depth)
+        summ = summary(sec, reference)
         lines += [
             "",
-            f"Summary ({task}); gaps in score units against {reference}; ± SE: standard "
-            "error of the gap from its spread over the cross-validation splits (paired "
-            "comparison; gaps within about two SE are ties):",
+            f"## Depth {depth}: hidden_layer_sizes=({DEPTH_UNITS},) x {depth}",
             "",
+            "Every network entry (MLP included) has this many hidden layers of "
+            f"{DEPTH_UNITS} units; the linear model and gradient boosting are the same fits "
+            "in every depth section.",
         ]
-        lines += [
-            "| estimator | mean | mean rank | gap to "
-            f"{reference} | ± SE | worst table shortfall | mean train score | fit time (s) "
-            "| fits | errors | ConvergenceWarnings | other warnings |",
-            "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for _, r in summ[summ["task"] == task].iterrows():
-            worst = (
-                f"{_fmt(r.get('worst_shortfall'))} ({r.get('worst_table')})"
-                if "worst_shortfall" in r and not pd.isna(r.get("worst_shortfall"))
-                else ""
-            )
-            lines.append(
-                f"| {r['estimator']} | {_fmt(r['mean'], 4)} | {r['mean_rank']:.2f} | "
-                f"{_fmt(r.get('gap_to_reference'), 4)} | {_fmt(r.get('gap_se'), 4)} | "
-                f"{worst} | {_fmt(r['train_mean'])} | "
-                f"{r['fit_time_total']:.1f} | {r['n_fits']} | {r['n_errors']} | "
-                f"{r['n_convergence_warnings']} | {r['n_other_warnings']} |"
-            )
+        for task in ["classification", "regression"]:
+            sub = sec[sec["task"] == task]
+            if sub.empty:
+                continue
+            title = "Classification (accuracy)" if task == "classification" else "Regression (R²)"
+            lines += ["", f"### {title}", ""]
+            lines += _task_md(sub, task, summ, reference)
+        lines += ["", "### Fit time", "", *_fit_time_md(sec)]
     errors = df[df["error"] != ""]
     if len(errors):
         lines += ["", "## Errors", ""]
-        for (table, est), part in errors.groupby(["table", "estimator"]):
-            lines.append(f"- {table} / {est}: {len(part)} fits, e.g. `{part['error'].iloc[0]}`")
+        for (table, est, depth), part in errors.groupby(["table", "estimator", "depth"]):
+            lines.append(
+                f"- {table} / {est} (depth {depth}): {len(part)} fits, "
+                f"e.g. `{part['error'].iloc[0]}`"
+            )
     lines += ["", f"Total fit time of all estimators: {df['fit_time'].sum():.1f} s.", ""]
     return "\n".join(lines)

@@ -4,7 +4,9 @@ An *entry* is a label, the name of a base estimator (a key of ``BASES``) and a
 dict of explicit parameters; every parameter not given keeps the default of the
 installed code. One *task* fits one entry on one training fold of one table and
 scores it on the held-out fold; tasks run in parallel with joblib, each worker
-limited to one BLAS thread.
+limited to one BLAS thread. A *depth* d sets ``hidden_layer_sizes=(100,) * d``
+on every network entry (``NETWORKS``); the linear models and gradient boosting
+do not depend on it and are fitted once, recorded with depth 0.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from tabular_data import load_table, make_pipeline
+from tabular_data import TABLES, load_table, make_pipeline
 
 import sklearn_lra
 
@@ -41,6 +43,15 @@ BASES = {
     "HGB": (HistGradientBoostingClassifier, HistGradientBoostingRegressor),
 }
 OURS = ("LRA", "BP", "FA", "DFA", "DTP")
+# Bases with hidden layers: the ones --depths applies to.
+NETWORKS = (*OURS, "MLP")
+#: Units of every hidden layer at a given depth.
+DEPTH_UNITS = 100
+
+
+def hidden_layers(depth):
+    """``hidden_layer_sizes`` of a network entry at ``depth``: ``(100,) * depth``."""
+    return (DEPTH_UNITS,) * depth
 
 
 @dataclass(frozen=True)
@@ -51,14 +62,24 @@ class Entry:
     base: str
     params: dict = field(default_factory=dict)
 
-    def build(self, task, random_state):
-        """A fresh estimator for ``task``, seeded with ``random_state`` when it takes one."""
+    @property
+    def is_network(self):
+        return self.base in NETWORKS
+
+    def build(self, task, random_state, depth=None):
+        """A fresh estimator for ``task``, seeded with ``random_state`` when it takes one.
+
+        ``depth`` (networks only) overrides ``hidden_layer_sizes`` with
+        ``(100,) * depth``; None keeps the entry's own (or the default).
+        """
         cls = BASES[self.base][0 if task == "classification" else 1]
         if isinstance(cls, str):
             cls = getattr(sklearn_lra, cls)
         params = dict(self.params)
         if self.base == "Linear" and task == "classification":
             params.setdefault("max_iter", 1000)
+        if depth and self.is_network:
+            params["hidden_layer_sizes"] = hidden_layers(depth)
         est = cls(**params)
         if "random_state" in est.get_params():
             est.set_params(random_state=random_state)
@@ -94,7 +115,7 @@ def cv_splits(y, task, n_splits, n_repeats, random_state=0):
         yield i // n_splits, i % n_splits, train, test
 
 
-def fit_and_score(entry, X, y, task, train, test, random_state):
+def fit_and_score(entry, X, y, task, train, test, random_state, depth=None):
     """Fit ``entry`` through the shared pipeline on ``train``, score on ``test``.
 
     Returns a dict of the scores (accuracy or R²), the fit time, the number of
@@ -108,7 +129,7 @@ def fit_and_score(entry, X, y, task, train, test, random_state):
     with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
         warnings.simplefilter("always")
         try:
-            pipe = make_pipeline(entry.build(task, random_state), X, task)
+            pipe = make_pipeline(entry.build(task, random_state, depth), X, task)
             start = time.perf_counter()
             pipe.fit(X.iloc[train], y[train])
             row["fit_time"] = time.perf_counter() - start
@@ -127,15 +148,23 @@ def fit_and_score(entry, X, y, task, train, test, random_state):
     return row
 
 
-def _task(entry, name, task, repeat, fold, X, y, train, test):
+def _task(entry, name, task, repeat, fold, X, y, train, test, depth=0):
     seed = 1000 * repeat + fold
     row = dict(table=name, task=task, estimator=entry.label, repeat=repeat, fold=fold)
-    row.update(fit_and_score(entry, X, y, task, train, test, seed))
+    row["depth"], row["subset"] = depth, TABLES[name].subset
+    row.update(fit_and_score(entry, X, y, task, train, test, seed, depth or None))
     return row
 
 
-def run(entries, tables, n_splits=5, n_repeats=2, max_rows=2000, n_jobs=2, verbose=0):
-    """Every entry on every table, by repeated K-fold; one row per fit.
+def entry_depths(entry, depths):
+    """The depths ``entry`` is fitted at: each of ``depths`` for a network, else [0] (once)."""
+    return list(depths) if entry.is_network else [0]
+
+
+def run(
+    entries, tables, n_splits=5, n_repeats=2, max_rows=2000, n_jobs=2, verbose=0, depths=(1,)
+):
+    """Every entry on every table at every depth, by repeated K-fold; one row per fit.
 
     Parameters
     ----------
@@ -149,19 +178,25 @@ def run(entries, tables, n_splits=5, n_repeats=2, max_rows=2000, n_jobs=2, verbo
         Stratified subsample of larger tables (``load_table``).
     n_jobs : int
         joblib workers (loky processes, one BLAS thread each).
+    depths : sequence of int
+        Network depths: ``hidden_layer_sizes=(100,) * d`` for every network
+        entry; the other entries are fitted once (depth 0).
 
     Returns
     -------
     rows : list of dict
-        One per (table, entry, repeat, fold), with the keys of
-        :func:`fit_and_score` and table, task, estimator, repeat, fold.
+        One per (table, entry, depth, repeat, fold), with the keys of
+        :func:`fit_and_score` and table, task, estimator, depth, subset
+        (the table's label in ``TABLES``), repeat, fold.
     """
     jobs = []
     for name in tables:
         X, y, task = load_table(name, max_rows=max_rows)
         for repeat, fold, train, test in cv_splits(y, task, n_splits, n_repeats):
             for entry in entries:
-                jobs.append(delayed(_task)(entry, name, task, repeat, fold, X, y, train, test))
+                for depth in entry_depths(entry, depths):
+                    args = (entry, name, task, repeat, fold, X, y, train, test, depth)
+                    jobs.append(delayed(_task)(*args))
     return Parallel(n_jobs=n_jobs, verbose=verbose)(jobs)
 
 

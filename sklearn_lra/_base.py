@@ -29,6 +29,8 @@ from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._initializers import INIT_SCHEMES, init_layers, resolve_init
+from ._lbfgs import NO_GLOBAL_LOSS
+from ._lbfgs import minimize as lbfgs_minimize
 from ._network import PREDICT_CHUNK_ROWS, Network
 from ._optimizers import optimizer_from_state, optimizer_to_state
 from ._params import build_parameters
@@ -99,6 +101,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": 0.999,
         "epsilon": 1e-8,
         "n_iter_no_change": 10,
+        "max_fun": 15000,
         "dtype": None,
     }
 
@@ -107,7 +110,8 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions({*INIT_SCHEMES, "auto"})],
         "init_scale": [Interval(Real, 0, None, closed="left"), None],
-        "solver": [StrOptions({"sgd", "adam"})],
+        # 'lbfgs' is refused with its reason by rules without a global loss.
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(set(_SCHEDULES))],
@@ -127,6 +131,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": [
             Options(type, {np.float32, np.float64}),
             StrOptions({"float32", "float64"}),
@@ -136,6 +141,9 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
 
     #: Names of the fitted attributes that hold the rule's own parameters.
     _rule_attributes = ()
+
+    #: Whether the rule descends the gradient of one global loss (then it offers 'lbfgs').
+    _global_loss = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -194,23 +202,55 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             raise
 
     def _fit(self, X, y, sample_weight, incremental, classes):
+        if self.solver == "lbfgs" and not self._global_loss:
+            raise ValueError(NO_GLOBAL_LOSS.format(name=type(self).__name__))
         fitted = hasattr(self, "coefs_")
         first = not fitted or not (incremental or self.warm_start)
         X, y = self._validate_input(X, y, reset=first, incremental=incremental)
+        if not first and not incremental:
+            self._check_warm_start_targets(y)
         Y = self._encode_targets(y, first, classes, X.dtype)
         sw = self._sample_weights(sample_weight, X, y, incremental)
-        if first:
+        # Every fit draws from random_state afresh, as MLPClassifier does: with an int,
+        # warm starts hold out the same validation rows. partial_fit continues the
+        # stream and the rows' order instead, so that k calls equal fit(max_iter=k)
+        # (MLPClassifier redraws there too, repeating one order at every call).
+        if not incremental or not hasattr(self, "_random_state"):
             self._random_state = check_random_state(self.random_state)
+        if first:
             state = self._new_state(X.shape[1], Y.shape[1], X.dtype)
             self._reset_history()
         else:
             state = self._continued_state(X.dtype, keep_optimizer=incremental)
+            self._continue_history()
         self._check_rule_activation(state.rule)
         self._warn_untrainable(state)
         max_iter = 1 if incremental else self.max_iter
         with blas_threads(self._training_work(state.net, X), looks=3):
-            self._train(state, X, Y, sw, y, max_iter, incremental)
+            if self.solver == "lbfgs":
+                self._train_lbfgs(state, X, Y, sw, y)
+            else:
+                self._train(state, X, Y, sw, y, max_iter, incremental)
         return self
+
+    def _train_lbfgs(self, state, X, Y, sw, y):
+        """Full-batch L-BFGS (:mod:`sklearn_lra._lbfgs`); ``loss_curve_`` gets each iteration."""
+        ctx = self._begin_callbacks(X, y, self.max_iter)
+        self.n_iter_, loss, losses = lbfgs_minimize(self, state, X, Y, sw)
+        if not all(np.isfinite(p).all() for p in state.net.params):
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may contain "
+                "large values and need to be preprocessed (e.g. with StandardScaler)."
+            )
+        self.loss_curve_.extend(losses or [loss])
+        self.best_loss_ = min(self.loss_curve_)
+        state.optimizers = None  # L-BFGS keeps no state between calls
+        self._commit(state)
+        self.loss_ = loss
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+
+    def _check_warm_start_targets(self, y):
+        """Refuse targets a warm start cannot continue on (classifiers: other classes)."""
 
     def _training_work(self, net, X):
         """Size of one minibatch's products, which sets the BLAS threads of a fit."""
@@ -352,23 +392,52 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         rule = self._make_rule()
         if optimizers is not None and len(optimizers) != 1 + len(rule.learning_rates()):
             optimizers = None  # the learned rule parameters changed (e.g. gamma from 0)
-        # Optimizer state refers to arrays by position, so it survives the copy.
+        if optimizers is not None and type(optimizers[0]).__name__.lower() != self.solver:
+            optimizers = None  # solver changed between partial_fit calls
+        if optimizers is not None and not hasattr(optimizers[0], "learning_rate"):
+            optimizers[0].learning_rate = float(self.learning_rate_init)  # pickled before 0.x
+        # Optimizer state refers to arrays by position, so it survives the copy. A
+        # partial_fit keeps the optimizers (momenta, learning rate); a warm-start fit
+        # starts new ones from learning_rate_init, as MLPClassifier does.
         state = TrainingState(net, rule, extra, self, optimizers)
-        # Epochs split over several calls shuffle as one fit's epochs do.
-        state.order = getattr(self, "_shuffle_order", None)
+        # partial_fit calls shuffle as one fit's epochs do; a warm-start fit starts afresh.
+        state.order = getattr(self, "_shuffle_order", None) if keep_optimizer else None
         return state
 
     def _reset_history(self):
         """Clear the per-epoch records of an earlier fit."""
+        validated = self.early_stopping and self.solver != "lbfgs"
         self.loss_curve_ = []
-        self.validation_scores_ = [] if self.early_stopping else None
-        self.validation_loss_curve_ = [] if self.early_stopping else None
-        self.best_loss_ = np.inf if not self.early_stopping else None
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.validation_scores_ = [] if validated else None
+        self.validation_loss_curve_ = [] if validated else None
+        self.best_loss_ = np.inf if not validated else None
+        self.best_validation_score_ = -np.inf if validated else None
         self.n_iter_ = 0
         self.t_ = 0
         self._no_improvement_count = 0
-        self._learning_rate = self.learning_rate_init
+        self.__dict__.pop("_best_snapshot", None)
+
+    def _continue_history(self):
+        """Records that a warm start or ``partial_fit`` extends, made consistent with its settings.
+
+        As in ``MLPClassifier``, they carry over; a model fitted without early
+        stopping (or by hand, with only some of them) gets the missing ones.
+        """
+        for name, value in (("loss_curve_", []), ("t_", 0), ("_no_improvement_count", 0)):
+            if getattr(self, name, None) is None:
+                setattr(self, name, value)
+        if self.early_stopping and self.solver != "lbfgs":
+            if getattr(self, "validation_scores_", None) is None:
+                self.validation_scores_, self.validation_loss_curve_ = [], []
+                self.best_validation_score_, self.best_loss_ = -np.inf, None
+                self.__dict__.pop("_best_snapshot", None)
+        elif getattr(self, "best_loss_", None) is None:
+            self.best_loss_ = min(self.loss_curve_, default=np.inf)
+        scores = getattr(self, "validation_scores_", None)
+        if scores is None:
+            self.validation_scores_ = self.best_validation_score_ = None
+        elif getattr(self, "validation_loss_curve_", None) is None:
+            self.validation_loss_curve_ = [np.nan] * len(self.validation_scores_)
 
     def _fitted_attributes(self, state):
         """The fitted attributes of the state as it is now (for callbacks)."""
@@ -391,6 +460,14 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         self._optimizers = state.optimizers
         self._shuffle_order = state.order
+
+    @property
+    def _optimizer(self):
+        """The forward weights' optimizer and its ``learning_rate``, as ``MLPClassifier``'s."""
+        optimizers = self.__dict__.get("_optimizers")
+        if not optimizers:
+            raise AttributeError(f"{type(self).__name__} has no stochastic optimizer state")
+        return optimizers[0]
 
     # ---------------------------------------------------------- predict
 

@@ -30,24 +30,39 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
-    solver : {'sgd', 'adam'}, default={default:solver}
-        Optimizer applied to the rule's descent directions.
+    solver : {'lbfgs', 'sgd', 'adam'}, default={default:solver}
+        Optimizer applied to the rule's descent directions. ``'lbfgs'`` is
+        full-batch L-BFGS on the task loss plus the L2 term, as in
+        :class:`~sklearn.neural_network.MLPClassifier`; only back-propagation
+        offers it, since the other rules follow no gradient of a global loss
+        (they refuse it, saying so). It has no ``partial_fit``.
     alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
     batch_size : int or 'auto', default='auto'
         Minibatch size ``B``; ``'auto'`` is ``min(200, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule, as in :class:`~sklearn.neural_network.MLPClassifier`.
+        Step-size schedule of ``'sgd'``, as in
+        :class:`~sklearn.neural_network.MLPClassifier`: ``'invscaling'`` sets
+        the rate after each epoch to ``learning_rate_init / (t_ + 1)^power_t``;
+        ``'adaptive'`` divides it by 5 when ``n_iter_no_change`` epochs do not
+        improve (also across ``partial_fit`` calls) and stops below 1e-6.
+        The rate lives in the optimizer: ``partial_fit`` keeps it, a new
+        ``fit`` (warm or not) starts again from ``learning_rate_init``.
     learning_rate_init : float, default={default:learning_rate_init}
         Initial step size.
     power_t : float, default=0.5
         Exponent of the ``'invscaling'`` schedule.
     max_iter : int, default=200
-        Maximum number of epochs.
+        Maximum number of epochs of one ``fit`` (iterations for ``'lbfgs'``).
     shuffle : bool, default=True
         Shuffle the samples before each epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds the initialisation, the shuffling and the validation split.
+        Seeds the initialisation, the shuffling and the validation split,
+        drawn afresh by every ``fit``, as in ``MLPClassifier`` (with an int,
+        warm starts hold out the same rows). ``partial_fit`` calls continue
+        the random stream and the rows' order, so that ``k`` calls on the
+        same data equal ``fit`` with ``max_iter=k`` (MLPClassifier redraws
+        at every call: with an int, each call shuffles the rows alike).
     tol : float, default=1e-4
         Minimum improvement of the loss (or validation score) that counts.
     verbose : bool, default=False
@@ -59,14 +74,20 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     nesterovs_momentum : bool, default=True
         Use Nesterov's momentum with ``'sgd'``.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data, stop when its score stops
-        improving, and restore the weights of the best epoch.
+        Hold out ``validation_fraction`` of the data, stop when its score
+        (sample-weighted) stops improving, and restore the weights of the best
+        epoch, the best of earlier warm-started fits included. As in
+        ``MLPClassifier``, the split is stratified for two classes and random
+        otherwise (multiclass, multilabel, regression). Not with ``'lbfgs'``
+        (ignored) nor ``partial_fit`` (refused).
     validation_fraction : float, default=0.1
         Fraction held out for early stopping.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's moment decay rates and stabiliser.
     n_iter_no_change : int, default=10
         Epochs without improvement of more than ``tol`` before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of ``'lbfgs'`` (unused otherwise).
     dtype : {'float32', 'float64', np.float32, np.float64} or None, default=None
         Floating-point type to train in, whatever the type of ``X``. None keeps
         ``X``'s: float32 stays float32, anything else trains in float64, as
@@ -87,7 +108,9 @@ coefs_ : list of ndarray
     loss_ : float
         Training loss (task loss plus L2 term) of the last epoch.
     loss_curve_ : list of float
-        Training loss (task loss plus L2 term) after each epoch.
+        Training loss (task loss plus L2 term) after each epoch (each
+        iteration for ``'lbfgs'``), over all fits a warm start or
+        ``partial_fit`` continued.
     best_loss_ : float or None
         Lowest training loss (None with early stopping).
     validation_scores_ : list of float or None
@@ -97,9 +120,10 @@ coefs_ : list of ndarray
     best_validation_score_ : float or None
         Best held-out score (early stopping only).
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs (``'lbfgs'``: iterations) of the last ``fit`` call;
+        1 after a ``partial_fit``, as in ``MLPClassifier``.
     t_ : int
-        Number of training samples seen.
+        Number of training samples seen, over all calls.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
@@ -107,7 +131,8 @@ coefs_ : list of ndarray
     out_activation_ : str
         ``'softmax'`` for classifiers of three classes or more,
         ``'logistic'`` for two classes (one output) and multilabel targets,
-        ``'identity'`` for regressors.
+        ``'identity'`` for regressors (``'exp'`` for BPRegressor's
+        ``loss='poisson'``).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)

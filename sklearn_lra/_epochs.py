@@ -4,11 +4,19 @@
 over a :class:`~sklearn_lra._training.TrainingState`: learning-rate schedules,
 early stopping and ``n_iter_no_change``, callbacks (one task per epoch),
 verbose output, and the recovery from divergence and ``KeyboardInterrupt``.
+
+The bookkeeping is ``MLPClassifier``'s, for every rule: ``n_iter_`` counts the
+epochs of the last call (1 after a ``partial_fit``), while ``t_``,
+``loss_curve_``, ``validation_scores_``, the best score or loss and the
+no-improvement count carry over ``warm_start`` fits and ``partial_fit``
+calls; the validation split is stratified for binary targets only; the
+stopping messages and warnings are MLP's words.
 """
 
 import time
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -63,18 +71,21 @@ class EpochLoopMixin:
         both end training at the last finite, completed epoch, with a warning.
         Divergence is detected explicitly, so numpy's overflow warnings are muted.
         """
-        X, y, Y, sw, X_val, y_val, Y_val = self._split_validation(X, y, Y, sw, incremental)
+        X, y, Y, sw, validation = self._split_validation(X, y, Y, sw, incremental)
         batch_size = self._batch_size(X.shape[0])
         ctx = self._begin_callbacks(X, y, max_iter)
         history = _Snapshots(self._snapshot(state))
+        if self.early_stopping:
+            # MLPClassifier keeps the best weights across warm starts, the initial ones at first.
+            history.best = getattr(self, "_best_snapshot", None) or history.initial
+        self.n_iter_ = 0
         converged = incremental
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
                 for _ in range(max_iter):
-                    stop = self._epoch(
-                        state, X, y, Y, sw, batch_size, ctx, history, (X_val, y_val, Y_val)
-                    )
-                    if stop or (not incremental and self._should_stop()):
+                    stop = self._epoch(state, X, y, Y, sw, batch_size, ctx, history, validation)
+                    # partial_fit applies n_iter_no_change too (the adaptive rate); one epoch.
+                    if stop or (self._should_stop(state) and not incremental):
                         converged = True
                         break
             except _Diverged:
@@ -89,10 +100,12 @@ class EpochLoopMixin:
             self._keep_finite_outputs(state, X, history)
         if not converged:
             warn(
-                f"Stochastic optimizer: maximum iterations ({max_iter}) reached and the "
+                f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
+        if self.early_stopping:
+            self._best_snapshot = history.best
         self._commit(state)
         ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
 
@@ -102,7 +115,7 @@ class EpochLoopMixin:
         epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
         tic = time.perf_counter()
         loss = run_epoch(
-            state, X, Y, sw, batch_size, self._random_state, self.shuffle, self._scheduled_rate
+            state, X, Y, sw, batch_size, self._random_state, self.shuffle, state.learning_rate
         )
         scores = self._validation_score(state.net, *validation) if self.early_stopping else ()
         if not (_all_finite(loss, state) and np.isfinite(scores).all()):
@@ -115,6 +128,7 @@ class EpochLoopMixin:
         if self._record_epoch(loss, scores):
             history.best = history.last
         self._print_progress(loss, time.perf_counter() - tic)
+        self._schedule_rate(state)
         return epoch_ctx.call_on_fit_task_end(
             estimator=self,
             X=X,
@@ -149,9 +163,12 @@ class EpochLoopMixin:
                 break
         else:
             raise ValueError(
-                f"{type(self).__name__} cannot train on this data: even the initial "
-                "network's outputs overflow. The input values are too large for "
-                f"{X.dtype}; scale them (e.g. with StandardScaler)."
+                # MLPClassifier's first sentence, which code may match.
+                "Solver produced non-finite parameter weights. The input data may contain "
+                f"large values and need to be preprocessed: {type(self).__name__} cannot "
+                "train on this data, even the initial network's outputs overflow "
+                f"{X.dtype}: the input values are too large. Scale X (e.g. with "
+                "StandardScaler)."
             )
         warn(
             f"{type(self).__name__} diverged during epoch {self.n_iter_ + 1}: the loss or "
@@ -162,11 +179,16 @@ class EpochLoopMixin:
         )
 
     def _split_validation(self, X, y, Y, sw, incremental):
-        """Hold out ``validation_fraction`` of the rows when early stopping."""
+        """Hold out ``validation_fraction`` of the rows when early stopping.
+
+        The split is ``MLPClassifier``'s for the same random state: stratified
+        for a classifier with one output (two classes, on the same boolean
+        column), at random for several outputs (multiclass, multilabel,
+        regression), so that a class with a single sample fits.
+        """
         if not self.early_stopping or incremental:
-            return X, y, Y, sw, None, None, None
-        # Multilabel rows are not one class each: stratify single-label targets only.
-        stratify = y if is_classifier(self) and y.ndim == 1 else None
+            return X, y, Y, sw, (None, None, None, None)
+        stratify = Y.astype(bool) if is_classifier(self) and Y.shape[1] == 1 else None
         idx = np.arange(X.shape[0])
         try:
             train, val = train_test_split(
@@ -180,14 +202,15 @@ class EpochLoopMixin:
                 f"early_stopping could not hold out validation_fraction="
                 f"{self.validation_fraction} of {X.shape[0]} samples: {exc}"
             ) from exc
-        if not is_classifier(self) and len(val) < 2:
+        if len(val) < 2:
             raise ValueError(
-                f"early_stopping holds out {len(val)} sample(s) of {X.shape[0]}; the R^2 "
-                "validation score needs at least 2. Raise validation_fraction or turn "
-                "early_stopping off."
+                f"The validation set is too small. Increase 'validation_fraction' or the "
+                f"size of your dataset: early_stopping holds out {len(val)} sample(s) of "
+                f"{X.shape[0]}, and a validation score needs at least 2."
             )
-        sw_train = None if sw is None else sw[train]
-        return X[train], y[train], Y[train], sw_train, X[val], y[val], Y[val]
+        sw_train, sw_val = (None, None) if sw is None else (sw[train], sw[val])
+        y_val = Y[val] if sp.issparse(y) else y[val]  # sparse multilabel: its dense indicator
+        return X[train], y[train], Y[train], sw_train, (X[val], y_val, Y[val], sw_val)
 
     def _batch_size(self, n_samples):
         """``batch_size`` clipped to the data, with ``"auto"`` = min(200, n)."""
@@ -201,12 +224,15 @@ class EpochLoopMixin:
             )
         return int(min(self.batch_size, n_samples))
 
-    def _scheduled_rate(self, n_seen_in_epoch):
-        """The learning rate after ``t_ + n_seen_in_epoch`` samples."""
-        if self.learning_rate == "invscaling":
+    def _schedule_rate(self, state):
+        """``'invscaling'``: the next epoch's rate, ``learning_rate_init / (t_ + 1)^power_t``.
+
+        As in ``MLPClassifier``, schedules apply to ``solver='sgd'`` only and
+        change the rate between epochs.
+        """
+        if self.solver == "sgd" and self.learning_rate == "invscaling":
             # A negative power of a float underflows to 0 instead of overflowing.
-            return self.learning_rate_init * float(self.t_ + n_seen_in_epoch + 1) ** -self.power_t
-        return self._learning_rate
+            state.learning_rate = self.learning_rate_init * float(self.t_ + 1) ** -self.power_t
 
     def _record_epoch(self, loss, scores):
         """Update the stopping counters; returns True when early stopping's best improved."""
@@ -224,40 +250,47 @@ class EpochLoopMixin:
         self._no_improvement_count = self._no_improvement_count + 1 if stalled else 0
         return improved
 
-    def _validation_score(self, net, X_val, y_val, Y_val):
-        """Score (accuracy or R^2) and task loss on the held-out rows."""
+    def _validation_score(self, net, X_val, y_val, Y_val, sw_val):
+        """Score (accuracy or R^2) and task loss on the held-out rows, sample-weighted."""
         out = net.predict_output(X_val)
         if not np.isfinite(out).all():
             return np.nan, np.nan  # divergence; the epoch loop handles it
-        loss = net.loss_fn(Y_val.astype(out.dtype, copy=False), out)
-        return self._score_output(out, y_val), loss
+        if sw_val is not None and not sw_val.sum() > 0:
+            sw_val = None  # held-out rows of zero weight: score them all alike
+        loss = net.loss_fn(Y_val.astype(out.dtype, copy=False), out, sw_val)
+        return self._score_output(out, y_val, sw_val), loss
 
-    def _should_stop(self):
-        """Apply ``n_iter_no_change``; the adaptive schedule first divides the rate by 5."""
+    def _should_stop(self, state):
+        """Apply ``n_iter_no_change``; the adaptive schedule (sgd) first divides the rate by 5."""
         if self._no_improvement_count <= self.n_iter_no_change:
             return False
-        if self.learning_rate == "adaptive" and self._learning_rate > 1e-6:
-            self._learning_rate /= 5.0
-            self._no_improvement_count = 0
-            if self.verbose:
-                print(f"Setting learning rate to {self._learning_rate:f}")
-            return False
+        what = "Validation score" if self.early_stopping else "Training loss"
+        msg = (
+            f"{what} did not improve more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        if self.solver != "sgd" or self.learning_rate != "adaptive":
+            self._say(f"{msg} Stopping.")
+            return True
+        if state.learning_rate <= 1e-6:
+            self._say(f"{msg} Learning rate too small. Stopping.")
+            return True
+        state.learning_rate /= 5.0
+        self._no_improvement_count = 0
+        self._say(f"{msg} Setting learning rate to {state.learning_rate:f}")
+        return False
+
+    def _say(self, line):
+        """Print ``line`` when ``verbose``."""
         if self.verbose:
-            what = "Validation score" if self.early_stopping else "Training loss"
-            print(
-                f"{what} did not improve more than tol={self.tol} for "
-                f"{self.n_iter_no_change} consecutive epochs. Stopping."
-            )
-        return True
+            print(line)
 
     def _print_progress(self, loss, seconds):
-        """One line per epoch when ``verbose``."""
-        if not self.verbose:
-            return
+        """One line per epoch when ``verbose``: MLPClassifier's, with the score and the time."""
         line = f"Iteration {self.n_iter_}, loss = {loss:.8f}"
         if self.early_stopping:
             line += f", validation score = {self.validation_scores_[-1]:.6f}"
-        print(f"{line}, time = {seconds:.3f}s")
+        self._say(f"{line}, time = {seconds:.3f}s")
 
     def _snapshot(self, state):
         """Copies of every parameter, to restore the best epoch later."""

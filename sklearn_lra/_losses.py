@@ -9,6 +9,7 @@ loss with respect to the representation into ``out``.
 """
 
 import numpy as np
+from scipy.special import xlogy
 
 # Probabilities are clipped away from 0 so that log() stays finite in float32.
 _PROB_EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-12}
@@ -43,6 +44,11 @@ def identity(h, out):
     return out
 
 
+def exponential(h, out):
+    """The Poisson regressor's output function ``exp(h)``: the inverse of its log link."""
+    return np.exp(h, out=out)
+
+
 def cross_entropy(Y, P, sample_weight=None):
     """Mean of ``-sum_k Y_k log P_k`` over the rows, optionally weighted."""
     eps = _PROB_EPS.get(P.dtype, 1e-12)
@@ -66,6 +72,18 @@ def squared_error(Y, Z, sample_weight=None):
     """Mean of ``0.5 * ||Z - Y||^2`` over the rows, optionally weighted."""
     diff = Z - Y
     row = 0.5 * np.einsum("ij,ij->i", diff, diff)
+    return float(np.average(row, weights=sample_weight))
+
+
+def half_poisson_deviance(Y, Z, sample_weight=None):
+    """Mean over the rows of ``sum_k [Y_k log(Y_k / Z_k) - Y_k + Z_k]``, optionally weighted.
+
+    ``MLPRegressor``'s ``loss='poisson'``: half the Poisson deviance, whose
+    gradient with respect to the pre-activation of an ``exp`` output is
+    ``Z - Y``, the output error of every other task loss.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        row = (xlogy(Y, Y / Z) - Y + Z).sum(axis=1)
     return float(np.average(row, weights=sample_weight))
 
 
@@ -95,6 +113,7 @@ OUTPUTS = {
     "softmax": (softmax, cross_entropy),
     "logistic": (logistic, binary_cross_entropy),
     "identity": (identity, squared_error),
+    "exp": (exponential, half_poisson_deviance),
 }
 
 

@@ -1,11 +1,13 @@
 """Classifier and regressor behaviour on top of the shared engine."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from ._compat import StrOptions, _fit_context
 
@@ -17,6 +19,15 @@ _CLASSIFICATION_TARGETS = (
     "multilabel-indicator",
     "multilabel-sequences",
 )
+
+
+def _stochastic(estimator):
+    """``partial_fit`` exists for the stochastic solvers only, as in ``MLPClassifier``."""
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. lbfgs is not stochastic."
+        )
+    return True
 
 
 def _labels_of(y):
@@ -45,6 +56,8 @@ class NetworkClassifierMixin(ClassifierMixin):
 
     #: Set by a fit; False for models pickled before multilabel targets existed.
     _multilabel = False
+    #: Whether a fit got a sparse indicator matrix, so that predict returns one.
+    _sparse_output = False
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -71,6 +84,17 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _output_function(self):
         return "logistic" if self._multilabel or len(self.classes_) == 2 else "softmax"
 
+    def _check_warm_start_targets(self, y):
+        """A warm start continues on the classes it was fitted with (MLPClassifier's message)."""
+        if self._multilabel or np.ndim(y) == 2:
+            return  # the label count is checked with the encoding
+        classes = _labels_of(column_or_1d(y))
+        if set(classes) != set(self.classes_):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the "
+                f"previous call to fit. Previously got {self.classes_}, `y` has {classes}"
+            )
+
     def _encode_targets(self, y, first, classes, dtype):
         """One-hot ``Y`` (or the label indicator matrix); sets ``classes_`` on a first fit.
 
@@ -92,8 +116,8 @@ class NetworkClassifierMixin(ClassifierMixin):
         if multilabel:
             return self._encode_multilabel(y, first, classes, dtype)
         y = column_or_1d(y, warn=True)
-        if first:
-            self._multilabel = False
+        if first or not hasattr(self, "classes_"):  # or weights set by hand
+            self._multilabel = self._sparse_output = False
             labels = unique_labels(y) if classes is None else unique_labels(classes)
             if len(labels) < 2:
                 raise ValueError(
@@ -136,6 +160,7 @@ class NetworkClassifierMixin(ClassifierMixin):
             )
         if first:
             self._multilabel = True
+            self._sparse_output = sp.issparse(y)
             self.classes_ = np.arange(Y.shape[1])
         elif Y.shape[1] != len(self.classes_):
             raise ValueError(
@@ -151,10 +176,11 @@ class NetworkClassifierMixin(ClassifierMixin):
             return self.classes_[(out[:, 0] > 0.5).astype(int)]
         return self.classes_[out.argmax(axis=1)]
 
-    def _score_output(self, out, y):
-        """Accuracy (subset accuracy for multilabel targets)."""
+    def _score_output(self, out, y, sample_weight=None):
+        """Accuracy (subset accuracy for multilabel targets), sample-weighted if given."""
         match = self._labels_from_output(out) == y
-        return float(np.mean(match.all(axis=1) if self._multilabel else match))
+        match = match.all(axis=1) if self._multilabel else match
+        return float(np.average(match, weights=sample_weight))
 
     def predict(self, X):
         """Predict class labels.
@@ -168,9 +194,11 @@ class NetworkClassifierMixin(ClassifierMixin):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The most probable class of each sample; for multilabel targets,
-            the indicator matrix of the labels whose probability exceeds 1/2.
+            the indicator matrix of the labels whose probability exceeds 1/2
+            (a sparse CSR matrix when the model was fitted on a sparse one).
         """
-        return self._labels_from_output(self._forward(X))
+        labels = self._labels_from_output(self._forward(X))
+        return sp.csr_matrix(labels) if self._multilabel and self._sparse_output else labels
 
     def predict_proba(self, X):
         """Class probabilities (per label for multilabel targets).
@@ -208,6 +236,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch of minibatch updates on ``(X, y)``.
@@ -230,7 +259,7 @@ class NetworkClassifierMixin(ClassifierMixin):
         fitted = hasattr(self, "coefs_")
         if not fitted and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        if fitted and classes is not None:
+        if fitted and classes is not None and hasattr(self, "classes_"):
             if not np.array_equal(_labels_of(np.asarray(classes)), self.classes_):
                 raise ValueError(
                     f"`classes` {list(classes)} differs from the classes_ "
@@ -239,8 +268,86 @@ class NetworkClassifierMixin(ClassifierMixin):
         return self._partial_fit(X, y, sample_weight, classes)
 
 
+#: The attributes of a regressor that standardises its targets, for its docstring.
+TARGET_SCALING_ATTRIBUTES = """target_mean_ : ndarray of shape (n_outputs,)
+        Weighted mean of each target column (``sample_weight``), subtracted
+        before training.
+    target_scale_ : ndarray of shape (n_outputs,)
+        Weighted standard deviation of each target column (1 for a constant
+        column), by which the centred targets are divided. The network learns
+        ``(y - target_mean_) / target_scale_`` and ``predict`` returns
+        ``target_mean_ + target_scale_ * z_L``. Both are set by the first fit
+        (the first call of ``partial_fit``: its batch) and kept by
+        ``warm_start`` and later ``partial_fit`` calls. ``loss_``,
+        ``loss_curve_``, ``best_loss_`` and ``validation_loss_curve_`` are
+        measured on these standardised targets, whatever the units of ``y``:
+        predicting the mean scores 0.5 per non-constant output (plus the L2
+        term), and ``tol`` means the same for every ``y``.
+        ``validation_scores_`` is the R^2 of the predictions in ``y``'s
+        units.
+"""
+
+
+def _power_of_two_above(a):
+    """The smallest power of two ``>= a`` (1 where ``a`` is 0), per element."""
+    _, exponent = np.frexp(np.where(a > 0, a, 1.0))
+    return np.ldexp(1.0, exponent)
+
+
+def _weighted_moments(Y, w):
+    """Weighted mean and standard deviation of each column of ``Y`` (float64).
+
+    Columns are divided by a power of two above their largest magnitude
+    first, so that targets near float64's limit give finite moments; a power
+    of two divides exactly, so ``Y * 2**k`` gives exactly scaled moments.
+    """
+    Y = np.asarray(Y, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    w = w / w.max() if w.max() > 0 else np.ones_like(w)  # sums of w stay finite
+    size = _power_of_two_above(np.abs(Y).max(axis=0))
+    mean = np.average(Y / size, axis=0, weights=w) * size
+    dev = Y - mean
+    spread = _power_of_two_above(np.abs(dev).max(axis=0))
+    std = np.sqrt(np.average((dev / spread) ** 2, axis=0, weights=w)) * spread
+    return mean, std
+
+
+def target_scaling(Y, sample_weight=None):
+    """Mean and scale that standardise each column of ``Y``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Non-negative weights; None weighs every sample equally.
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_outputs,)
+        The weighted mean and standard deviation (biased, as
+        ``StandardScaler``'s); a column whose deviation is within rounding
+        of its mean (a constant column) gets scale 1.
+    """
+    w = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    mean, std = _weighted_moments(Y, w)
+    # StandardScaler's bound on the rounding of a constant column's variance.
+    constant = std <= Y.shape[0] * np.finfo(np.float64).eps * np.abs(mean)
+    return mean, np.where(constant | (std == 0), 1.0, std)
+
+
 class NetworkRegressorMixin(RegressorMixin):
-    """Regressor behaviour: identity output with squared error."""
+    """Regressor behaviour: identity output with squared error.
+
+    A class whose ``_standardize_targets`` is True trains on targets
+    standardised per column (``target_mean_`` and ``target_scale_``) and maps
+    its outputs back: its updates, which depend on the size of the output
+    error, then do not depend on the units of ``y``. False (the default)
+    trains on ``y`` as it is, as ``MLPRegressor`` does.
+    """
+
+    #: Whether fit standardises each target column (see the class docstring).
+    _standardize_targets = False
 
     def _class_weights(self, y, incremental):
         """Regressors have no classes: no weights."""
@@ -253,26 +360,82 @@ class NetworkRegressorMixin(RegressorMixin):
         return tags
 
     def _output_function(self):
-        return "identity"
+        # MLPRegressor's loss='poisson': an exp output (log link) with half the deviance.
+        return "exp" if getattr(self, "loss", "squared_error") == "poisson" else "identity"
+
+    def _fit(self, X, y, sample_weight, incremental, classes):
+        # _encode_targets needs the weights for the targets' weighted moments;
+        # the engine passes it none, so they travel on the instance for one call.
+        self._target_sample_weight = sample_weight
+        try:
+            return super()._fit(X, y, sample_weight, incremental, classes)
+        finally:
+            self.__dict__.pop("_target_sample_weight", None)
 
     def _encode_targets(self, y, first, classes, dtype):
-        """Targets as a float matrix ``(n_samples, n_outputs)``."""
+        """Targets as a float matrix ``(n_samples, n_outputs)``, standardised if the class says.
+
+        A first fit of a standardising class sets ``target_mean_`` and
+        ``target_scale_``; later calls reuse them (a model fitted before
+        they existed has neither and trains on ``y`` as it is).
+        """
         with np.errstate(over="ignore"):
-            y = np.asarray(y, dtype=dtype)
-        if not np.isfinite(y).all():
+            Y = np.asarray(y, dtype=dtype)
+        # predict returns the weights' dtype, which must hold y's values.
+        if not np.isfinite(Y).all():
             raise ValueError(
                 f"y has values too large for {np.dtype(dtype).name}, the dtype of X; "
                 "scale y (e.g. with TransformedTargetRegressor) or pass float64 X."
             )
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if Y.ndim == 1:
+            Y, y = Y.reshape(-1, 1), np.reshape(y, (-1, 1))
         if not first and Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the model was fitted with {self.n_outputs_}."
             )
-        return Y
+        if first:
+            self._set_target_scaling(y)
+        if getattr(self, "target_scale_", None) is None:
+            return Y
+        # From y itself: float32 would round the offset before it is removed.
+        Y = (np.asarray(y, dtype=np.float64) - self.target_mean_) / self.target_scale_
+        return Y.astype(dtype, copy=False)
 
-    def _score_output(self, out, y):
-        return float(r2_score(y, out.ravel() if out.shape[1] == 1 else out))
+    def _set_target_scaling(self, Y):
+        """Set ``target_mean_`` and ``target_scale_`` from ``Y`` and the fit's weights.
+
+        Only for a standardising class with the identity output (a log link,
+        ``loss='poisson'``, needs ``y >= 0`` as it is); otherwise a first fit
+        removes any scaling of an earlier fit.
+        """
+        if not (self._standardize_targets and self._output_function() == "identity"):
+            self.__dict__.pop("target_mean_", None)
+            self.__dict__.pop("target_scale_", None)
+            return
+        sw = getattr(self, "_target_sample_weight", None)
+        if sw is not None:
+            sw = _check_sample_weight(sw, Y, dtype=np.float64, ensure_non_negative=True)
+        self.target_mean_, self.target_scale_ = target_scaling(Y, sw)
+
+    def _to_target_units(self, out, dtype):
+        """Network outputs mapped back to ``y``'s units, computed in ``dtype``.
+
+        ``dtype`` is the one the network computes in, where the ONNX export
+        computes the map too; the result keeps ``out``'s dtype.
+        """
+        scale = getattr(self, "target_scale_", None)
+        if scale is None:
+            return out
+        z = out.astype(dtype, copy=False)
+        mapped = z * scale.astype(dtype) + self.target_mean_.astype(dtype)
+        return mapped.astype(out.dtype, copy=False)
+
+    def _score_output(self, out, y, sample_weight=None):
+        """R^2 of the network's outputs against ``y``, in ``y``'s units."""
+        out = self._to_target_units(out, out.dtype)  # the network's own output
+        return float(
+            r2_score(y, out.ravel() if out.shape[1] == 1 else out, sample_weight=sample_weight)
+        )
 
     def predict(self, X):
         """Predict targets.
@@ -286,9 +449,10 @@ class NetworkRegressorMixin(RegressorMixin):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = self._forward(X)
+        out = self._to_target_units(self._forward(X), self.coefs_[0].dtype)
         return out.ravel() if out.shape[1] == 1 else out
 
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of minibatch updates on ``(X, y)``.

@@ -6,6 +6,11 @@ buffers owned by the caller and are overwritten: they serve as the only
 temporary, so a step allocates nothing. Scalars are made Python floats first
 because a numpy float64 scalar would turn every float32 in-place operation
 into a float64 loop with casts (several times slower).
+
+Each optimizer carries the current ``learning_rate`` of its fit, as
+scikit-learn's ``SGDOptimizer`` / ``AdamOptimizer`` do: the epoch loop
+schedules it (``'invscaling'``, ``'adaptive'``), a ``partial_fit`` keeps it
+with the optimizer, a new fit starts again from ``learning_rate_init``.
 """
 
 import numpy as np
@@ -22,6 +27,8 @@ class SGD:
         Momentum ``mu``; 0 gives plain SGD.
     nesterov : bool
         Use Nesterov's momentum.
+    learning_rate : float, default=0.1
+        The current (scheduled) learning rate; :meth:`step` takes its own.
 
     Notes
     -----
@@ -35,7 +42,8 @@ class SGD:
     Nesterov's, which makes its step one pass over the parameters shorter.
     """
 
-    def __init__(self, params, momentum=0.9, nesterov=True):
+    def __init__(self, params, momentum=0.9, nesterov=True, learning_rate=0.1):
+        self.learning_rate = float(learning_rate)
         self.momentum = momentum
         self.nesterov = nesterov and momentum > 0
         self.velocities = [np.zeros_like(p) for p in params] if momentum else None
@@ -85,6 +93,8 @@ class Adam:
         Decay rates of the first and second moment estimates.
     epsilon : float
         Added to the root of the second moment for stability.
+    learning_rate : float, default=0.001
+        The base learning rate (Adam follows no schedule, as in ``MLPClassifier``).
 
     Notes
     -----
@@ -95,7 +105,8 @@ class Adam:
         p <- p - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(s) + eps)
     """
 
-    def __init__(self, params, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(self, params, beta_1=0.9, beta_2=0.999, epsilon=1e-8, learning_rate=0.001):
+        self.learning_rate = float(learning_rate)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.first = [np.zeros_like(p) for p in params]
@@ -131,9 +142,12 @@ def _adam_moments(g, m, s, b1, b2):
 
 def make_optimizer(solver, params, estimator):
     """Build the optimizer named by ``solver`` with the estimator's settings."""
+    if solver == "lbfgs":
+        return None  # full-batch: sklearn_lra._lbfgs, no per-step state
+    rate = estimator.learning_rate_init
     if solver == "sgd":
-        return SGD(params, estimator.momentum, estimator.nesterovs_momentum)
-    return Adam(params, estimator.beta_1, estimator.beta_2, estimator.epsilon)
+        return SGD(params, estimator.momentum, estimator.nesterovs_momentum, rate)
+    return Adam(params, estimator.beta_1, estimator.beta_2, estimator.epsilon, rate)
 
 
 _OPTIMIZERS = {"SGD": SGD, "Adam": Adam}

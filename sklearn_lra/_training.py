@@ -49,15 +49,26 @@ class TrainingState:
         self._decay_buffer = None
         self._classes_of = (None, None)
         self._binary_of = (None, None)
-        #: The rows' order of the last epoch (kept across calls by the estimator).
+        #: The rows' order of the last epoch (continued by ``partial_fit`` calls).
         self.order = None
+
+    @property
+    def learning_rate(self):
+        """The current learning rate, kept by the forward weights' optimizer."""
+        return self.optimizers[0].learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self.optimizers[0].learning_rate = float(value)
 
     def shuffled_order(self, n, rng):
         """The epoch's order of the rows: the last epoch's order, permuted.
 
-        ``MLPClassifier`` reshuffles its previous order each epoch; drawing
-        the same permutations in the same way gives its minibatches for the
-        same ``random_state``.
+        ``MLPClassifier`` reshuffles its previous order each epoch, from the
+        natural order at the start of each ``fit``; drawing the same
+        permutations in the same way gives its minibatches for the same
+        ``random_state``. ``partial_fit`` calls continue the order (and the
+        random stream), as the epochs of one fit do.
         """
         if self.order is None or len(self.order) != n:
             self.order = np.arange(n)
@@ -262,11 +273,11 @@ def _flat_index(labels, order, batch_size, n_classes):
     return position * n_classes + labels
 
 
-def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, schedule):
-    """Train one epoch; returns the sample-weighted mean task loss.
+def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, learning_rate):
+    """Train one epoch at ``learning_rate``; returns the sample-weighted mean task loss.
 
-    ``schedule(n_seen)`` returns the learning rate before each minibatch
-    (``n_seen`` counts the samples of this epoch already used).
+    The rate is constant within an epoch: as in ``MLPClassifier``, schedules
+    change it between epochs.
     """
     n = X.shape[0]
     order = state.shuffled_order(n, rng) if shuffle else None
@@ -274,7 +285,7 @@ def run_epoch(state, X, Y, sw, batch_size, rng, shuffle, schedule):
     loss = _EpochLoss(state, Y, sw, order, batch_size)
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, schedule(start))
+        _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, learning_rate)
     return loss.mean()
 
 

@@ -57,7 +57,7 @@ def test_float32_stays_float32_through_an_epoch(solver):
     X, Y = _data(dtype=np.float32)
     sw = np.linspace(0.5, 2.0, len(X), dtype=np.float32)
     state = _state(net, solver=solver, alpha=1e-3)
-    loss = run_epoch(state, X, Y, sw, 8, np.random.RandomState(0), True, lambda n: 0.01)
+    loss = run_epoch(state, X, Y, sw, 8, np.random.RandomState(0), True, 0.01)
     assert np.isfinite(loss)
     opt = state.optimizers[0]
     moments = opt.velocities if solver == "sgd" else opt.first + opt.second
@@ -85,7 +85,7 @@ def test_epoch_loss_equals_the_task_loss(output, weighted):
     sw = np.linspace(0.0, 2.0, len(X)) if weighted else None
     expected = net.loss_fn(Y, net.predict_output(X), sw)
     state = _state(net)
-    loss = run_epoch(state, X, Y, sw, 8, np.random.RandomState(0), True, lambda n: 0.0)
+    loss = run_epoch(state, X, Y, sw, 8, np.random.RandomState(0), True, 0.0)
     assert loss == pytest.approx(expected, rel=1e-12)
 
 
@@ -95,7 +95,7 @@ def test_soft_targets_use_the_general_loss():
     X, Y = _data()
     Y = 0.8 * Y + 0.2 / 3
     expected = net.loss_fn(Y, net.predict_output(X))
-    loss = run_epoch(_state(net), X, Y, None, 8, np.random.RandomState(0), True, lambda n: 0.0)
+    loss = run_epoch(_state(net), X, Y, None, 8, np.random.RandomState(0), True, 0.0)
     assert loss == pytest.approx(expected, rel=1e-12)
 
 
@@ -104,8 +104,8 @@ def test_shuffled_epoch_equals_the_epoch_on_permuted_rows():
     X, Y = _data()
     a, b = _network([5, 8, 3]), _network([5, 8, 3])
     order = np.random.RandomState(0).permutation(len(X))
-    la = run_epoch(_state(a), X, Y, None, 8, np.random.RandomState(0), True, lambda n: 0.1)
-    lb = run_epoch(_state(b), X[order], Y[order], None, 8, None, False, lambda n: 0.1)
+    la = run_epoch(_state(a), X, Y, None, 8, np.random.RandomState(0), True, 0.1)
+    lb = run_epoch(_state(b), X[order], Y[order], None, 8, None, False, 0.1)
     assert la == pytest.approx(lb, rel=1e-12)
     for u, v in zip(a.params, b.params):
         np.testing.assert_allclose(u, v, rtol=1e-12)

@@ -301,7 +301,7 @@ def test_partial_fit_sequences_give_a_finite_model(data, cls):
         _, error = _outcome(lambda: est.partial_fit(Xc, y, **kwargs))  # noqa: B023
         assert error is None, repr(error)
         dtype = dtype or _training_dtype(X, container)
-        assert est.n_iter_ == i + 1
+        assert est.n_iter_ == 1 and len(est.loss_curve_) == i + 1  # n_iter_: this call's
         assert all(W.dtype == dtype for W in est.coefs_ + est.intercepts_)
         _check_finite_predictions(est, Xc, y)
 

@@ -74,6 +74,9 @@ SAMPLERS = {
     "beta_2": lambda r: _pick(r, [0.0, 0.999, 0.999999, float(r.uniform(0, 1))]),
     "epsilon": lambda r: _log_uniform(r, 1e-12, 1e-2),
     "n_iter_no_change": lambda r: _pick(r, [1, int(r.randint(1, 20)), np.inf]),
+    "max_fun": lambda r: int(r.randint(1, 20000)),  # lbfgs only, which is not drawn
+    # BPRegressor; 'poisson' needs y >= 0 (test_mlp_parity), which the data here is not
+    "loss": lambda r: "squared_error",
     "dtype": lambda r: _pick(r, [None, None, "float32", np.float64]),
     # LRA
     "form": lambda r: _pick(r, ["fdbk", "diff", "lra_e"]),
@@ -167,8 +170,8 @@ def _call(est, how, X, y, sw, rng, classes):
         )
         how = "fit"
     if how == "fit":
-        if est.early_stopping and not is_classifier(est):
-            # At least 2 validation rows: with one, R^2 is undefined (pinned by
+        if est.early_stopping:
+            # At least 2 validation rows, as MLPClassifier requires (pinned by
             # test_early_stopping_with_one_validation_sample_is_refused).
             fraction = max(est.validation_fraction, 2.0 / X.shape[0])
             est.set_params(validation_fraction=min(fraction, 0.9))
@@ -196,7 +199,8 @@ def _check_model(est, X, y):
     assert all(np.isfinite(a).all() for a in arrays), "non-finite parameters"
     dtype = X.dtype if est.dtype is None else np.dtype(est.dtype)
     assert all(a.dtype == dtype for a in arrays), "parameters not in the training dtype"
-    assert np.isfinite(est.loss_curve_).all() and len(est.loss_curve_) == est.n_iter_
+    # n_iter_ counts the last call's epochs; loss_curve_ every call's.
+    assert np.isfinite(est.loss_curve_).all() and len(est.loss_curve_) >= est.n_iter_
     if est.early_stopping:
         # -inf is an honest R^2 for an epoch whose predictions are far off; NaN is not.
         assert not np.isnan(est.validation_scores_).any(), "NaN validation score"

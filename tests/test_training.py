@@ -47,7 +47,11 @@ def _quiet_convergence():
 
 @pytest.mark.parametrize("cls", ALL)
 def test_partial_fit_n_times_equals_fit(cls):
-    """partial_fit called N times equals fit(max_iter=N) without shuffling."""
+    """partial_fit called N times equals fit(max_iter=N) without shuffling.
+
+    ``n_iter_`` counts the epochs of the last call, as in MLPClassifier; ``t_``
+    and ``loss_curve_`` accumulate.
+    """
     X, y = _data(cls)
     params = dict(shuffle=False, max_iter=5, tol=0.0, n_iter_no_change=100, batch_size=16)
     full = fast_estimator(cls, **params).fit(X, y)
@@ -57,7 +61,7 @@ def test_partial_fit_n_times_equals_fit(cls):
     np.testing.assert_allclose(full.loss_curve_, inc.loss_curve_)
     for u, v in zip(full.coefs_, inc.coefs_):
         np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
-    assert inc.n_iter_ == 5 and inc.t_ == 5 * len(X)
+    assert inc.n_iter_ == 1 and inc.t_ == 5 * len(X) and len(inc.loss_curve_) == 5
 
 
 @pytest.mark.parametrize("cls", ALL)
@@ -72,8 +76,8 @@ def test_warm_start_continues(cls):
     first = [W.copy() for W in est.coefs_]
     est.fit(X, y)
     cold = fast_estimator(cls, **params).fit(X, y)
-    assert est.n_iter_ == 6
-    assert len(est.loss_curve_) == 6
+    assert est.n_iter_ == 3  # the epochs of this fit, as MLPClassifier counts
+    assert len(est.loss_curve_) == 6 and est.t_ == 6 * len(X)
     assert est.loss_curve_[3] < cold.loss_curve_[0]
     assert not np.array_equal(first[0], est.coefs_[0])
 
@@ -119,7 +123,7 @@ def test_joblib_round_trip_then_partial_fit(cls):
     np.testing.assert_array_equal(est.predict(X), loaded.predict(X))
     before = [W.copy() for W in loaded.coefs_]
     _partial_fit(loaded, X, y)
-    assert loaded.n_iter_ == est.n_iter_ + 1
+    assert loaded.n_iter_ == 1 and len(loaded.loss_curve_) == len(est.loss_curve_) + 1
     assert not np.array_equal(before[0], loaded.coefs_[0])
 
 
@@ -189,10 +193,13 @@ def test_solvers_and_schedules_train(cls, solver, schedule):
 
 
 def test_adaptive_schedule_divides_the_rate():
-    """'adaptive' divides the learning rate by 5 when the loss stops improving."""
+    """'adaptive' divides sgd's learning rate by 5 when the loss stops improving; adam has none.
+
+    As in MLPClassifier, learning-rate schedules are sgd's: adam stops instead.
+    """
     X, y = _data(CLASSIFIERS[0])
-    est = fast_estimator(
-        CLASSIFIERS[0], learning_rate="adaptive", tol=10.0, n_iter_no_change=1, max_iter=6
-    )
-    est.fit(X, y)
-    assert est._learning_rate < est.learning_rate_init
+    params = dict(learning_rate="adaptive", tol=10.0, n_iter_no_change=1, max_iter=6)
+    est = fast_estimator(CLASSIFIERS[0], solver="sgd", **params).fit(X, y)
+    assert est._optimizer.learning_rate < est.learning_rate_init
+    est = fast_estimator(CLASSIFIERS[0], solver="adam", **params).fit(X, y)
+    assert est._optimizer.learning_rate == est.learning_rate_init and est.n_iter_ == 3

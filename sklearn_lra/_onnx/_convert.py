@@ -3,7 +3,8 @@
 A classifier becomes an operator with two outputs, as skl2onnx's
 MLPClassifier does: the labels and the probabilities, which skl2onnx's
 classifier parser then passes through ZipMap unless ``zipmap=False``. A
-regressor becomes one output of shape ``(N, n_outputs)``.
+regressor becomes one output of shape ``(N, n_outputs)``, mapped back to
+the units of ``y`` when it trained on standardised targets.
 
 The arithmetic runs in the dtype of the fitted weights, as ``predict`` does
 (a network fitted on float32 computes in float32 whatever the input); the
@@ -146,8 +147,19 @@ def _classes_constant(g, classes):
 
 
 def convert_regressor(scope, operator, container):
-    """Predictions ``(N, n_outputs)`` of a fitted regressor of the package."""
+    """Predictions ``(N, n_outputs)`` of a fitted regressor of the package.
+
+    A regressor trained on standardised targets maps ``z_L`` back to ``y``'s
+    units, ``z_L * target_scale_ + target_mean_``, in the weights' dtype as
+    ``predict`` does.
+    """
     g, out = _network_output(scope, operator, container)
+    model = operator.raw_operator
+    scale = getattr(model, "target_scale_", None)
+    if scale is not None:
+        mean = model.target_mean_.reshape(1, -1)
+        out = g.node("Mul", [out, g.constant(scale.reshape(1, -1), name="target_scale")])
+        out = g.node("Add", [out, g.constant(mean, name="target_mean")])
     g.cast(out, _output_proto(operator), operator.outputs[0].full_name)
 
 

@@ -100,7 +100,7 @@ def _train(estimator, config, split, result):
             if divergence is not None:
                 result.update(status="diverged", error=divergence)
                 break
-            if getattr(estimator, "n_iter_", epoch) < epoch:
+            if len(getattr(estimator, "loss_curve_", range(epoch))) < epoch:
                 # The estimators end an epoch cut short by Ctrl-C with a warning
                 # instead of raising; an interrupted run is no result: stop the grid.
                 raise KeyboardInterrupt
@@ -131,7 +131,8 @@ def _divergence(caught):
 def _summarise(estimator, result, caught, val_chance):
     """Final numbers of a run that trained (or diverged) without other errors."""
     result["loss_curve"] = [float(v) for v in getattr(estimator, "loss_curve_", [])]
-    result["n_iter"] = int(getattr(estimator, "n_iter_", 0))
+    # n_iter_ counts the last call's epochs (1 after partial_fit): the curve counts them all.
+    result["n_iter"] = len(getattr(estimator, "loss_curve_", ()))
     result["warnings"] = _unique_messages(caught)
     if result["status"] == "ok":
         result["val_error"] = result["val_curve"][-1][1]

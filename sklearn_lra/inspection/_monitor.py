@@ -29,7 +29,7 @@ class AlignmentMonitor:
         Angle in degrees of each layer after each recorded epoch (NaN where
         undefined, see :func:`alignment_angles`).
     epochs_ : ndarray of shape (n_epochs,)
-        The estimator's ``n_iter_`` at each record (1 for the first epoch).
+        The epoch of each record over every call (``len(loss_curve_)``; 1 for the first).
     layers_ : list of str
         Label of each layer (the columns of ``angles_``).
 
@@ -74,7 +74,7 @@ class AlignmentMonitor:
 
     @property
     def epochs_(self):
-        """The epoch number (``n_iter_``) of each row of ``angles_``."""
+        """The epoch number (``len(loss_curve_)``) of each row of ``angles_``."""
         return np.array(self._epochs, dtype=int)
 
     def setup(self, estimator, context):
@@ -102,7 +102,8 @@ class AlignmentMonitor:
         """
         if context.task_name != "epoch" or fitted_estimator is None:
             return False
-        epoch = fitted_estimator.n_iter_
+        # The epoch over all calls: n_iter_ restarts with each warm start, loss_curve_ grows.
+        epoch = len(fitted_estimator.loss_curve_)
         if epoch <= 1:
             self._angles, self._epochs = [], []
         result = alignment_angles(fitted_estimator, self.X, self.y)

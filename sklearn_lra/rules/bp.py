@@ -3,8 +3,12 @@
 import numpy as np
 
 from .._base import BaseNetwork
+from .._compat import StrOptions
 from .._docstrings import estimator_doc, fill_doc
+from .._lbfgs import LossAndGradient
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
+from .._network import Network
+from .._training import TrainingState
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 
@@ -23,8 +27,28 @@ class BackPropagationRule(LearningRule):
 class _BP(BaseNetwork):
     """Hyperparameters of the back-propagation estimators."""
 
+    # The exact gradient of the task loss: L-BFGS can search along it.
+    _global_loss = True
+
     def _make_rule(self):
         return BackPropagationRule(self)
+
+    def _loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight=None, *buffers):
+        """``MLPClassifier``'s objective and gradient at packed parameters (for gradient checks).
+
+        ``y`` is the encoded target (one-hot, or one column for two classes);
+        the fitted weights become those of ``packed_coef_inter``, as in
+        ``MLPClassifier``. The work arrays ``buffers`` MLP takes are ignored.
+        """
+        coefs = [W.copy() for W in self.coefs_]
+        intercepts = [b.copy() for b in self.intercepts_]
+        net = Network(coefs, intercepts, self.activation, self.out_activation_)
+        state = TrainingState(net, self._make_rule(), {}, self, optimizers=[None])
+        X, Y = np.asarray(X, dtype=coefs[0].dtype), np.asarray(y, dtype=coefs[0].dtype)
+        Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
+        loss, grad = LossAndGradient(state, X, Y, sample_weight)(packed_coef_inter)
+        self.coefs_, self.intercepts_ = coefs, intercepts
+        return loss, grad
 
 
 _SUMMARY = """The reference rule of the package. ``init`` defaults to
@@ -62,6 +86,24 @@ class BPClassifier(NetworkClassifierMixin, _BP):
     __doc__ = estimator_doc("classifier", **_DOC)
 
 
+_LOSS = """loss : {'squared_error', 'poisson'}, default='squared_error'
+        Task loss, as ``MLPRegressor``'s: half the squared error with an
+        identity output, or half the Poisson deviance with an ``exp`` output
+        (a log link; ``y`` must be non-negative)."""
+
+
 @fill_doc
 class BPRegressor(NetworkRegressorMixin, _BP):
-    __doc__ = estimator_doc("regressor", **_DOC)
+    __doc__ = estimator_doc("regressor", parameters=_LOSS, **_DOC)
+
+    _own_defaults = {"loss": "squared_error"}
+    _own_constraints = {"loss": [StrOptions({"squared_error", "poisson"})]}
+
+    def _encode_targets(self, y, first, classes, dtype):
+        Y = super()._encode_targets(y, first, classes, dtype)
+        if self.loss == "poisson" and (Y < 0).any():
+            raise ValueError(
+                "loss='poisson' needs non-negative targets (counts or rates): y has "
+                f"{int((Y < 0).sum())} negative value(s). Use loss='squared_error'."
+            )
+        return Y

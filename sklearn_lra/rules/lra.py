@@ -17,7 +17,7 @@ from .._base import BaseNetwork
 from .._compat import Interval, StrOptions
 from .._docstrings import estimator_doc, fill_doc
 from .._losses import LOCAL_ERRORS
-from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
+from .._mixins import TARGET_SCALING_ATTRIBUTES, NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import FEEDBACK_CONSTRAINTS, draw_feedback
 from ._presets import PRESETS, RECONSTRUCTED, SOURCES, preset_params
 from ._rule import (
@@ -659,4 +659,12 @@ class LRAClassifier(NetworkClassifierMixin, _LRA):
 
 @fill_doc
 class LRARegressor(NetworkRegressorMixin, _LRA):
-    __doc__ = estimator_doc("regressor", **_DOC)
+    __doc__ = estimator_doc(
+        "regressor",
+        **{**_DOC, "attributes": _LRA_ATTRIBUTES + "    " + TARGET_SCALING_ATTRIBUTES},
+    )
+
+    # LRA's updates depend on the size of the output error (the Cauchy loss,
+    # beta, the window and the caps): it trains on standardised targets so
+    # that its fit does not depend on the units of y.
+    _standardize_targets = True
