@@ -30,12 +30,9 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
-    solver : {'lbfgs', 'sgd', 'adam'}, default={default:solver}
-        Optimizer applied to the rule's descent directions. ``'lbfgs'`` is
-        full-batch L-BFGS on the task loss plus the L2 term, as in
-        :class:`~sklearn.neural_network.MLPClassifier`; only back-propagation
-        offers it, since the other rules follow no gradient of a global loss
-        (they refuse it, saying so). It has no ``partial_fit``.
+    solver : {solvers}, default={default:solver}
+        Optimizer applied to the rule's descent directions.
+        {lbfgs}
     alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
     batch_size : int or 'auto', default='auto'
@@ -138,6 +135,22 @@ coefs_ : list of ndarray
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names, when ``X`` had string column names."""
 
+#: The solver options and the sentence on 'lbfgs', for rules without / with a global loss.
+LBFGS_TEXT = {
+    False: (
+        "{'sgd', 'adam'}",
+        """``'lbfgs'`` is refused with its reason: this rule follows no
+        gradient of one global loss for L-BFGS to search along
+        (BPClassifier / BPRegressor offer it).""",
+    ),
+    True: (
+        "{'lbfgs', 'sgd', 'adam'}",
+        """``'lbfgs'`` is full-batch L-BFGS on the task loss plus the L2
+        term, as in :class:`~sklearn.neural_network.MLPClassifier` (no
+        ``partial_fit``).""",
+    ),
+}
+
 CLASSIFIER_PARAMETERS = """\
 class_weight : dict, 'balanced' or None, default=None
         Weight of each class, multiplied into ``sample_weight``: a dict
@@ -159,6 +172,8 @@ def fill_doc(cls):
     parameters = re.sub(
         r"\{default:(\w+)\}", lambda m: repr(signature[m.group(1)].default), SHARED_PARAMETERS
     )
+    solvers, lbfgs = LBFGS_TEXT[bool(getattr(cls, "_global_loss", False))]
+    parameters = parameters.replace("{solvers}", solvers).replace("{lbfgs}", lbfgs)
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__

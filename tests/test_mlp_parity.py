@@ -42,6 +42,20 @@ def test_defaults_are_mlps_defaults(ours, theirs):
     assert {k: a[k] for k in shared} == {k: b[k] for k in shared}
 
 
+@pytest.mark.parametrize(
+    "ours, theirs", [(BPClassifier, MLPClassifier), (BPRegressor, MLPRegressor)]
+)
+def test_mlps_boundary_values_are_valid(ours, theirs):
+    """Each value at the edge of MLP's ranges that MLP accepts, BP accepts too."""
+    edges = dict(
+        validation_fraction=0.0, momentum=1.0, beta_1=0.0, beta_2=0.0, alpha=0.0, tol=0.0,
+        power_t=0.0, n_iter_no_change=np.inf, max_fun=1, solver="lbfgs", batch_size=1,
+    )
+    for name, value in edges.items():
+        theirs(**{name: value})._validate_params()
+        ours(**{name: value})._validate_params()
+
+
 X_bin, y_bin = make_classification(150, 5, random_state=1)
 
 
