@@ -462,3 +462,17 @@ def test_multioutput_regression_loss_is_the_sum_over_outputs():
     a, b = _both(BPRegressor, MLPRegressor, X_reg, Y2, max_iter=10, alpha=0.0)
     _assert_same_weights(a, b)
     np.testing.assert_allclose(a.loss_curve_, 3 * np.asarray(b.loss_curve_), rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_early_stopping_can_be_turned_on_at_a_warm_start(cls):
+    """A warm start that turns early stopping on starts its records (MLP fails on None)."""
+    X_, target = (X, y) if cls in CLASSIFIERS else (X_reg, y_reg)
+    est = fast_estimator(cls, max_iter=3, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X_, target)
+        est.set_params(early_stopping=True).fit(X_, target)
+    assert len(est.validation_scores_) == est.n_iter_ and est.best_loss_ is None
+    assert est.best_validation_score_ == max(est.validation_scores_)
+    assert len(est.loss_curve_) == 3 + est.n_iter_
