@@ -8,14 +8,16 @@ subset label (near-linear, nonlinear, synthetic interaction, regression ...)
 from the screen of ``tabular_screen.py``; the report gives per-subset means
 and gaps to MLP, one section per network depth. Run from the repository root::
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/tabular.py            # full suite, depths 1 and 3
+    OPENBLAS_NUM_THREADS=1 python benchmarks/tabular.py      # every table, depths 1 and 3: ~1 h
+    python benchmarks/tabular.py --depths 1                  # depth 1 only: ~15-20 min
     python benchmarks/tabular.py --quick                           # smoke run, under a minute
     python benchmarks/tabular.py --subset nonlinear "synthetic interaction" --depths 1
     python benchmarks/tabular.py --estimators MLP BP --tables OJ penguins
     python benchmarks/tabular.py --entry "FA relu" FA '{"activation": "relu"}'
 
 Writes ``benchmarks/tabular.md`` and ``benchmarks/tabular.csv`` (one row per
-table x estimator x fold) unless ``--output`` says otherwise.
+table x estimator x depth x fold; depth 0 for the linear model and gradient
+boosting, fitted once) unless ``--output`` says otherwise.
 """
 
 from __future__ import annotations

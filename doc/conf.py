@@ -131,10 +131,38 @@ html_title = f"sklearn-lra {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
+    # Every top-level page in the navbar, in the order of index.rst: install,
+    # quick start, user guide, API, examples, deploying, then the research records
+    # grouped under one entry. None of them behind a "More" menu.
+    "header_links_before_dropdown": 7,
+    # The search as an icon and the links from the left edge: the seven links,
+    # the search and the colour switch fit on one line at 1400 pixels.
+    "navbar_persistent": ["search-button"],
+    "navbar_align": "left",
 }
-# The results pages have no section of their own to navigate: their tables
-# and figures get the width of the left sidebar.
-html_sidebars = {"results*": []}
+# Pages with no child pages would show an empty navigation column: drop it. The
+# research records keep theirs (the group's pages), the user guide and the API
+# theirs. The reports' wide tables get the width of the right-hand column: their
+# table of contents moves under the group's navigation.
+_WIDE_PAGES = (
+    "claims",
+    "performance",
+    *(f"{report}{part}" for report in ("results", "results_full_data", "results_null_init_20_epochs")
+      for part in ("", "_appendix")),
+)
+html_sidebars = {
+    "index": [],
+    "install": [],
+    "quick_start": [],
+    "deploying": [],
+    **{page: ["sidebar-nav-bs", "page-toc"] for page in _WIDE_PAGES},
+}
+html_theme_options["secondary_sidebar_items"] = {
+    "**": ["page-toc"],
+    **{page: [] for page in _WIDE_PAGES},
+}
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+# Keeps short table cells (a figure and its spread) on one line.
+html_js_files = ["tables.js"]
 html_show_sourcelink = False

@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
+from ._fit_checks import check_learned_something
 from ._initializers import INIT_SCHEMES, init_layers, resolve_init
 from ._lbfgs import NO_GLOBAL_LOSS
 from ._lbfgs import minimize as lbfgs_minimize
@@ -126,7 +127,8 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        # 0 as in MLPClassifier: valid without early stopping (and refused with it).
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -231,6 +233,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
                 self._train_lbfgs(state, X, Y, sw, y)
             else:
                 self._train(state, X, Y, sw, y, max_iter, incremental)
+            check_learned_something(self, state, X, Y, sw, incremental)
         return self
 
     def _train_lbfgs(self, state, X, Y, sw, y):

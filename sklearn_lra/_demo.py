@@ -7,6 +7,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from .exceptions import LearnedNothingWarning
 from .rules.bp import BPClassifier
 from .rules.lra import LRAClassifier
 
@@ -26,15 +27,45 @@ def _digits(seed):
 
 
 def _fit_one(cls, init, data, params):
-    """Fit one model; returns (test accuracy, seconds, epochs)."""
+    """Fit one model; returns (test accuracy, seconds, epochs, warnings raised by the fit)."""
     X_train, X_test, y_train, y_test = data
     est = cls(init=init, **params)
     tic = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         est.fit(X_train, y_train)
     seconds = time.perf_counter() - tic
-    return est.score(X_test, y_test), seconds, est.n_iter_
+    return est.score(X_test, y_test), seconds, est.n_iter_, caught
+
+
+#: What the demo says instead of the warnings BP raises from all-zero weights.
+BP_ZEROS_NOTE = (
+    "      as expected: BP cannot train from all-zero weights (its error reaches the "
+    "hidden layers through W^T = 0), so it stays near chance; LRA's error goes "
+    "through random feedback matrices instead."
+)
+
+
+def _expected(rule, init, warning):
+    """Whether a warning is the expected failure of BP from zeros, or a short run's."""
+    if issubclass(warning.category, ConvergenceWarning) and not issubclass(
+        warning.category, LearnedNothingWarning
+    ):
+        return True  # few epochs: the optimizer has not converged, as intended
+    if rule == "BP" and init == "zeros":
+        return issubclass(warning.category, LearnedNothingWarning) or (
+            "from init='zeros' it cannot train" in str(warning.message)
+        )
+    return False
+
+
+def _report_warnings(rule, init, caught, out):
+    """Say the expected BP-from-zeros failure in words; show any other warning."""
+    if rule == "BP" and init == "zeros":
+        out(BP_ZEROS_NOTE)
+    for w in caught:
+        if not _expected(rule, init, w):
+            out(f"      warning ({w.category.__name__}): {w.message}")
 
 
 def run_demo(hidden_layer_sizes=(256, 256), activation="tanh", max_iter=50, seed=0, out=print):
@@ -72,11 +103,12 @@ def run_demo(hidden_layer_sizes=(256, 256), activation="tanh", max_iter=50, seed
     rows = []
     for i, (rule, cls, init) in enumerate(MODELS, start=1):
         out(f"[{i}/{len(MODELS)}] training {rule} with init={init!r} ...")
-        acc, seconds, epochs = _fit_one(cls, init, data, params)
+        acc, seconds, epochs, caught = _fit_one(cls, init, data, params)
         out(
             f"[{i}/{len(MODELS)}] {rule:<3} init={init:<14} accuracy {acc:.3f}  "
             f"({seconds:.2f} s, {epochs} epochs)"
         )
+        _report_warnings(rule, init, caught, out)
         rows.append(dict(rule=rule, init=init, accuracy=acc, seconds=seconds, epochs=epochs))
     out("")
     for line in format_table(rows):

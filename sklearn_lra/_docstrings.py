@@ -30,12 +30,9 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init_scale : float or None, default=None
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
-    solver : {'lbfgs', 'sgd', 'adam'}, default={default:solver}
-        Optimizer applied to the rule's descent directions. ``'lbfgs'`` is
-        full-batch L-BFGS on the task loss plus the L2 term, as in
-        :class:`~sklearn.neural_network.MLPClassifier`; only back-propagation
-        offers it, since the other rules follow no gradient of a global loss
-        (they refuse it, saying so). It has no ``partial_fit``.
+    solver : {solvers}, default={default:solver}
+        Optimizer applied to the rule's descent directions.
+        {lbfgs}
     alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
     batch_size : int or 'auto', default='auto'
@@ -93,7 +90,8 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         ``X``'s: float32 stays float32, anything else trains in float64, as
         :class:`~sklearn.neural_network.MLPClassifier` does. ``'float32'``
         halves the memory of the weights and the minibatches and makes
-        training faster (see ``benchmarks/float32_training.py``). The fitted
+        training faster (the documentation's page on speed gives the
+        measured gain). The fitted
         weights have this type; predictions are computed in it and returned
         in the wider of it and the dtype of the ``X`` predicted (float64 for
         float64 ``X``), as MLPClassifier's are. It is read on a fit from
@@ -138,6 +136,22 @@ coefs_ : list of ndarray
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names, when ``X`` had string column names."""
 
+#: The solver options and the sentence on 'lbfgs', for rules without / with a global loss.
+LBFGS_TEXT = {
+    False: (
+        "{'sgd', 'adam'}",
+        """``'lbfgs'`` is refused with its reason: this rule follows no
+        gradient of one global loss for L-BFGS to search along
+        (BPClassifier / BPRegressor offer it).""",
+    ),
+    True: (
+        "{'lbfgs', 'sgd', 'adam'}",
+        """``'lbfgs'`` is full-batch L-BFGS on the task loss plus the L2
+        term, as in :class:`~sklearn.neural_network.MLPClassifier` (no
+        ``partial_fit``).""",
+    ),
+}
+
 CLASSIFIER_PARAMETERS = """\
 class_weight : dict, 'balanced' or None, default=None
         Weight of each class, multiplied into ``sample_weight``: a dict
@@ -159,6 +173,8 @@ def fill_doc(cls):
     parameters = re.sub(
         r"\{default:(\w+)\}", lambda m: repr(signature[m.group(1)].default), SHARED_PARAMETERS
     )
+    solvers, lbfgs = LBFGS_TEXT[bool(getattr(cls, "_global_loss", False))]
+    parameters = parameters.replace("{solvers}", solvers).replace("{lbfgs}", lbfgs)
     if "class_weight" in cls._parameter_constraints:
         parameters += "\n    " + CLASSIFIER_PARAMETERS
     doc = cls.__doc__
@@ -177,7 +193,42 @@ def _block(text):
     return text.strip().rstrip()
 
 
-def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_also=(), notes=""):
+#: The Examples section of every estimator: a small fit, deterministic, fast
+#: (run by tests/test_doctests.py), with early stopping so that it ends before
+#: ``max_iter`` and raises no ConvergenceWarning.
+EXAMPLES = {
+    "classifier": """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn_lra import {name}
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X / 16  # pixel values in [0, 1]
+    >>> clf = {name}(hidden_layer_sizes=(32,), early_stopping=True, random_state=0)
+    >>> clf.fit(X[:1000], y[:1000]).score(X[1000:], y[1000:]) > 0.7
+    True
+    >>> clf.predict(X[1000:1005]).shape
+    (5,)
+""",
+    "regressor": """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from sklearn_lra import {name}
+    >>> X, y = make_regression(n_samples=300, n_features=5, noise=1.0, random_state=0)
+    >>> y = y / y.std()
+    >>> reg = {name}(
+    ...     hidden_layer_sizes=(32,), early_stopping=True, max_iter=1000, random_state=0
+    ... )
+    >>> reg.fit(X[:200], y[:200]).score(X[200:], y[200:]) > 0.9
+    True
+""",
+}
+
+
+def estimator_doc(
+    kind, rule, *, prefix, tune, summary="", parameters="", attributes="", see_also=(), notes=""
+):
     """The docstring of a rule's classifier or regressor, before :func:`fill_doc`.
 
     Parameters
@@ -186,6 +237,10 @@ def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_a
         Which of the two estimators of the rule.
     rule : str
         The rule's name, as in "trained by <rule>".
+    prefix : str
+        The classes' common prefix ("LRA" for LRAClassifier), for the example.
+    tune : str
+        The paragraph ranking the parameters worth tuning ("Tune first: ...").
     summary : str, default=""
         A paragraph after the title.
     parameters, attributes : str, default=""
@@ -193,7 +248,8 @@ def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_a
     see_also : sequence of (str, str), default=()
         ``(prefix, text)``: ``prefix`` + 'Classifier' or 'Regressor' is linked.
     notes : str, default=""
-        The ``Notes`` and ``References`` sections.
+        The ``Notes`` and ``References`` sections; the ``Examples`` section
+        (:data:`EXAMPLES`) follows them.
 
     Returns
     -------
@@ -203,6 +259,7 @@ def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_a
     sections = [f"Multi-layer perceptron {kind} trained by {rule}."]
     if summary:
         sections.append("    " + _block(summary))
+    sections.append("    " + _block(tune))
     params = "{shared_parameters}" + ("\n    " + _block(parameters) if parameters else "")
     sections.append("    Parameters\n    ----------\n    " + params)
     attrs = [
@@ -218,4 +275,5 @@ def estimator_doc(kind, rule, *, summary="", parameters="", attributes="", see_a
     if see_also:
         links = "\n    ".join(f"{prefix}{suffix} : {text}" for prefix, text in see_also)
         sections.append("    See Also\n    --------\n    " + links)
-    return "\n\n".join(sections) + "\n" + notes
+    examples = EXAMPLES[kind].replace("{name}", prefix + suffix)
+    return "\n\n".join(sections) + "\n" + notes + examples

@@ -61,6 +61,15 @@ def _all_finite(loss, state):
     return np.isfinite(loss) and all(np.isfinite(a).all() for a in arrays)
 
 
+def _same_layout(snapshot, other):
+    """Whether two snapshots hold arrays of the same shapes (rule parameters included)."""
+    if snapshot is None or snapshot[2].keys() != other[2].keys():
+        return False
+    arrays = snapshot[0] + snapshot[1] + [a for v in snapshot[2].values() for a in v]
+    others = other[0] + other[1] + [a for v in other[2].values() for a in v]
+    return len(arrays) == len(others) and all(a.shape == b.shape for a, b in zip(arrays, others))
+
+
 class EpochLoopMixin:
     """Epoch bookkeeping shared by every estimator (mixed into ``BaseNetwork``)."""
 
@@ -77,7 +86,8 @@ class EpochLoopMixin:
         history = _Snapshots(self._snapshot(state))
         if self.early_stopping:
             # MLPClassifier keeps the best weights across warm starts, the initial ones at first.
-            history.best = getattr(self, "_best_snapshot", None) or history.initial
+            best = getattr(self, "_best_snapshot", None)
+            history.best = best if _same_layout(best, history.initial) else history.initial
         self.n_iter_ = 0
         converged = incremental
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

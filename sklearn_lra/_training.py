@@ -199,13 +199,16 @@ class _EpochLoss:
     ``-log p`` at the end; one logistic output (two classes) records the
     probability of each row's class, ``p`` or ``1 - p``, the same way; the
     identity output records ``0.5 ||z - y||^2``; any other output (multilabel)
-    falls back to the network's ``loss_fn`` per minibatch. Every form equals
-    ``net.loss_fn`` averaged over the epoch with the sample weights.
+    falls back to the network's ``loss_fn`` per minibatch. Every form gives
+    ``MLPClassifier``'s epoch loss: the mean over the minibatches of each
+    one's ``net.loss_fn`` (sample-weighted within it), weighted by its rows;
+    without sample weights, the mean over the rows.
     """
 
     def __init__(self, state, Y, sw, order, batch_size):
         net = state.net
         self.loss_fn, self.sw, self.order, self.n = net.loss_fn, sw, order, Y.shape[0]
+        self.batch_size = batch_size
         labels = state.true_classes(Y) if net.output_name == "softmax" else None
         self.kind = "squared" if net.output_name == "identity" else "generic"
         if labels is not None:
@@ -235,9 +238,8 @@ class _EpochLoss:
         elif self.kind == "squared":
             row_squared_error(out, Yb, self.rows[start:stop], self.diff[: stop - start])
         else:
-            weight = stop - start if swb is None else float(swb.sum())
-            if weight > 0:  # a minibatch of zero weight adds nothing (np.average refuses it)
-                self.total += self.loss_fn(Yb, out, swb) * weight
+            if swb is None or swb.sum() > 0:  # zero weight adds nothing (np.average refuses it)
+                self.total += self.loss_fn(Yb, out, swb) * (stop - start)
 
     def add_penalty(self, penalty, n_rows):
         """Record a minibatch's L2 term, weighted by its rows as ``MLPClassifier`` does."""
@@ -248,21 +250,23 @@ class _EpochLoss:
         return self._task_loss() + self.penalty / self.n
 
     def _task_loss(self):
-        """The sample-weighted mean task loss of the epoch."""
+        """The epoch's task loss: minibatch means (sample-weighted), weighted by their rows."""
         sw = self.sw
-        weight = self.n if sw is None else float(sw.sum())
-        if weight <= 0:
-            return 0.0
         if self.kind == "generic":
-            return self.total / weight
+            return self.total / self.n
         if self.kind == "true_class":
             true_class_cross_entropy(self.rows, out=self.rows)
         elif self.kind == "binary":
             true_class_cross_entropy(self.rows, out=self.rows, upper=True)
         rows = self.rows.astype(np.float64)
         if sw is None:
-            return float(rows.sum()) / weight
-        return float(np.dot(rows, sw if self.order is None else sw[self.order])) / weight
+            return float(rows.sum()) / self.n
+        w = (sw if self.order is None else sw[self.order]).astype(np.float64)
+        starts = np.arange(0, self.n, self.batch_size)
+        totals, weights = np.add.reduceat(rows * w, starts), np.add.reduceat(w, starts)
+        means = np.divide(totals, weights, out=np.zeros_like(totals), where=weights > 0)
+        sizes = np.diff(np.append(starts, self.n))
+        return float(np.dot(means, sizes)) / self.n
 
 
 def _flat_index(labels, order, batch_size, n_classes):

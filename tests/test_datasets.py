@@ -8,13 +8,13 @@ import dataclasses
 import gzip
 import hashlib
 import http.client
-import io
 import struct
-import urllib.error
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import requests
 from sklearn.utils import Bunch
 
 from sklearn_lra.datasets import _mnist, fetch_fashion_mnist, fetch_mnist
@@ -71,7 +71,7 @@ def env(tmp_path, monkeypatch, arrays):
     The working directory is moved to an empty folder (no shared/data above
     it), the environment variables are cleared, the Debian folder is dropped,
     the default data_home points into tmp_path, and the checksum tables hold
-    the MD5s of the tiny files. The download function fails loudly.
+    the MD5s of the tiny files. The downloader fails loudly.
     """
     cwd = tmp_path / "cwd"
     cwd.mkdir()
@@ -87,10 +87,10 @@ def env(tmp_path, monkeypatch, arrays):
     for name in FETCHERS:
         monkeypatch.setitem(_mnist._CHECKSUMS, name, checksums(arrays))
 
-    def no_network(url, *, timeout):
+    def no_network(url, output_file, pooch):
         raise AssertionError(f"unexpected download of {url}")
 
-    monkeypatch.setattr(_mnist, "_urlopen", no_network)
+    monkeypatch.setattr(_mnist, "_downloader", lambda pooch: no_network)
     return tmp_path
 
 
@@ -391,19 +391,23 @@ def test_verification_is_cached(env, arrays, monkeypatch):
 
 
 class FakeServer:
-    """Stands in for urlopen: serves given bytes by URL, records requests."""
+    """Stands in for pooch's HTTP downloader: serves given bytes by URL, records requests."""
 
     def __init__(self, files):
         self.files = files
         self.requests = []
 
-    def __call__(self, url, *, timeout):
+    def __call__(self, url, output_file, pooch):
         self.requests.append(url)
-        assert timeout > 0
         content = self.files.get(url)
         if content is None:
-            raise urllib.error.URLError(f"no route to {url}")
-        return io.BytesIO(content)
+            raise requests.exceptions.ConnectionError(f"no route to {url}")
+        Path(output_file).write_bytes(content)
+
+
+def serve(monkeypatch, downloader):
+    """Make the loaders download through ``downloader`` (called as pooch calls one)."""
+    monkeypatch.setattr(_mnist, "_downloader", lambda pooch: downloader)
 
 
 def served(arrays, base_url):
@@ -417,7 +421,7 @@ def served(arrays, base_url):
 def test_download(env, arrays, monkeypatch, name):
     spec = {"mnist": _mnist._MNIST, "fashion-mnist": _mnist._FASHION_MNIST}[name]
     server = FakeServer(served(arrays, spec.base_urls[0]))
-    monkeypatch.setattr(_mnist, "_urlopen", server)
+    serve(monkeypatch, server)
 
     bunch = FETCHERS[name](data_home=env / "home", subset="all")
     np.testing.assert_array_equal(bunch.images[:N_TRAIN], arrays[BASENAMES["train-images"]])
@@ -435,7 +439,7 @@ def test_download_only_missing_files(env, arrays, monkeypatch):
     have = {k: v for k, v in arrays.items() if "images" in k}
     write_dataset(env / "home" / "mnist", have)
     server = FakeServer(served(arrays, _mnist._MNIST.base_urls[0]))
-    monkeypatch.setattr(_mnist, "_urlopen", server)
+    serve(monkeypatch, server)
     fetch_mnist(data_home=env / "home", subset="all")
     assert sorted(url.rsplit("/", 1)[1] for url in server.requests) == [
         "t10k-labels-idx1-ubyte.gz",
@@ -453,7 +457,7 @@ def test_download_falls_back_to_mirror(env, arrays, monkeypatch):
         to_idx_bytes(np.zeros(N_TRAIN, dtype=np.uint8))
     )
     server = FakeServer(files)
-    monkeypatch.setattr(_mnist, "_urlopen", server)
+    serve(monkeypatch, server)
 
     bunch = fetch_mnist(data_home=env / "home")
     np.testing.assert_array_equal(bunch.target, arrays[BASENAMES["train-labels"]])
@@ -467,7 +471,7 @@ def test_download_failure_leaves_nothing(env, arrays, monkeypatch):
     # A cut-off transfer on the first server, nothing on the mirror.
     url = base_url + "train-images-idx3-ubyte.gz"
     files[url] = files[url][: len(files[url]) // 2]
-    monkeypatch.setattr(_mnist, "_urlopen", FakeServer(files))
+    serve(monkeypatch, FakeServer(files))
 
     with pytest.raises(FileNotFoundError) as excinfo:
         fetch_mnist(data_home=env / "home")
@@ -483,25 +487,62 @@ def test_download_failure_leaves_nothing(env, arrays, monkeypatch):
 
 
 def test_download_cut_short(env, monkeypatch):
-    class CutShort(io.BytesIO):
-        def read(self, *args):
-            raise http.client.IncompleteRead(b"\x1f\x8b", 1000)
+    def cut_short(url, output_file, pooch):
+        # What requests raises when the server closes the connection early.
+        Path(output_file).write_bytes(b"\x1f\x8b")
+        incomplete = http.client.IncompleteRead(b"\x1f\x8b", 1000)
+        raise requests.exceptions.ChunkedEncodingError(repr(incomplete))
 
-    monkeypatch.setattr(_mnist, "_urlopen", lambda url, *, timeout: CutShort())
+    serve(monkeypatch, cut_short)
     with pytest.raises(FileNotFoundError, match="IncompleteRead"):
         fetch_mnist(data_home=env / "home", subset="test")
     assert not list((env / "home" / "mnist").iterdir())
 
 
 def test_offline(env, monkeypatch):
-    def offline(url, *, timeout):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+    def offline(url, output_file, pooch):
+        raise requests.exceptions.ConnectionError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(_mnist, "_urlopen", offline)
+    serve(monkeypatch, offline)
     with pytest.raises(FileNotFoundError, match="name resolution") as excinfo:
         fetch_fashion_mnist(data_home=env / "home", subset="test")
     assert "SKLEARN_LRA_FASHION_MNIST" in str(excinfo.value)
     assert not list((env / "home" / "fashion-mnist").iterdir())
+
+
+def test_the_downloader_is_pooch_s_http_downloader():
+    """Without a stand-in, pooch's HTTP downloader fetches, with a timeout."""
+    import pooch
+
+    downloader = _mnist._downloader(pooch)
+    assert isinstance(downloader, pooch.HTTPDownloader)
+    assert downloader.kwargs["timeout"] == _mnist._TIMEOUT
+
+
+@pytest.mark.parametrize("name", list(FETCHERS))
+def test_local_files_load_without_pooch(env, arrays, monkeypatch, name):
+    """pooch is only needed to download: local copies load without it."""
+    monkeypatch.setitem(sys.modules, "pooch", None)  # import pooch raises ImportError
+    write_dataset(env / "home" / name, arrays)
+    bunch = FETCHERS[name](data_home=env / "home", subset="all")
+    assert bunch.data.shape == (N_TRAIN + N_TEST, 784)
+    assert _mnist.missing_files(name, data_home=env / "home") == []
+
+
+def test_missing_files_without_pooch_name_the_extra(env, arrays, monkeypatch):
+    """A download that needs pooch, which is missing, fails naming the extra to install."""
+    monkeypatch.setitem(sys.modules, "pooch", None)
+    write_dataset(env / "home" / "mnist", {k: v for k, v in arrays.items() if "t10k" in k})
+    assert fetch_mnist(data_home=env / "home", subset="test").data.shape[0] == N_TEST
+    with pytest.raises(FileNotFoundError) as excinfo:
+        fetch_mnist(data_home=env / "home", subset="train")
+    message = str(excinfo.value)
+    assert "missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]." in message
+    assert 'pip install "sklearn-lra[datasets]"' in message
+    assert sorted(_mnist.missing_files("mnist", data_home=env / "home")) == [
+        BASENAMES["train-images"],
+        BASENAMES["train-labels"],
+    ]
 
 
 # --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import venv
 from pathlib import Path
 from types import SimpleNamespace
@@ -184,7 +185,8 @@ def test_pages_load_nothing_from_the_network(site):
 def test_maths_renderer_is_bundled(site):
     """The guide's equations load MathJax from the site itself."""
     page = _text(site, "user_guide/lra")
-    assert '<script defer="defer" src="../_static/mathjax/tex-chtml.js">' in page
+    # Sphinx may add a checksum query (``?v=...``) to the file's address.
+    assert re.search(r'<script defer="defer" src="\.\./_static/mathjax/tex-chtml\.js(\?v=\w+)?">', page)
     assert (site.html / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
     assert r"\(" in page  # there are equations to render
 
@@ -200,13 +202,65 @@ def test_links_to_scikit_learn_numpy_and_scipy(site):
 
 
 def test_results_pages_have_distinct_titles_and_the_headline_first(site):
-    """The navigation names every results page apart, the full-data report first."""
-    pages = ["results_full_data", "results", "results_null_init_20_epochs"]
+    """The research group names every results page apart, the claims' summary and
+    the full-data report first."""
+    pages = ["claims", "results_full_data", "results", "results_null_init_20_epochs"]
     titles = [re.search(r"<title>(.*?)</title>", _text(site, p)).group(1) for p in pages]
     assert len(set(titles)) == len(titles)
-    index = _text(site, "index")
-    positions = [index.index(f'href="{p}.html"') for p in pages]
+    research = _text(site, "research").split('class="bd-article"', 1)[1]
+    positions = [research.index(f'href="{p}.html"') for p in pages]
     assert positions == sorted(positions)
+
+
+def _navbar(site, page):
+    """The titles of the navbar's links on a page, in order."""
+    html = _text(site, page)
+    nav = html.split('class="bd-navbar-elements', 1)[1].split("</ul>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<a[^>]*>(.*?)</a>", nav, re.S)]
+
+
+def test_navbar_puts_the_users_pages_first(site):
+    """Install, quick start, user guide, API and examples lead the navbar, none behind
+    "More"; the research records come after them, grouped under one entry."""
+    navbar = _navbar(site, "index")
+    assert navbar[:5] == ["Installation", "Quick start", "User guide", "API reference", "Examples"]
+    assert navbar[-1] == "Research and benchmarks"
+    assert "More" not in _text(site, "index").split('class="bd-navbar-elements', 1)[1].split("</ul>", 1)[0]
+    for record in ("results", "lra_defaults", "lra_knobs", "tabular_defaults", "performance"):
+        assert record not in " ".join(navbar).lower().replace(" ", "_")
+
+
+def test_research_pages_have_their_groups_navigation(site):
+    """A results page shows the research group's pages in its sidebar."""
+    page = _text(site, "results_full_data")
+    sidebar = page.split('class="bd-sidebar-primary bd-sidebar"', 1)[1].split('class="bd-main"', 1)[0]
+    for other in ("claims", "results", "performance", "lra_defaults", "lra_knobs"):
+        assert f'href="{other}.html"' in sidebar, other
+
+
+def test_pages_without_children_show_no_empty_navigation(site):
+    """The quick start and the installation page have no empty left column on a wide screen."""
+    for page in ("quick_start", "install", "deploying"):
+        assert 'class="bd-sidebar-primary bd-sidebar hide-on-wide"' in _text(site, page), page
+
+
+def test_user_guide_pages_open_with_practical_advice(site):
+    """Each user-guide page has an 'In practice' section before its first displayed equation."""
+    for name in ("index", "lra", "bp", "fa", "dfa", "dtp", "sklearn"):
+        source = (ROOT / "doc" / "user_guide" / f"{name}.rst").read_text(encoding="utf-8")
+        advice = source.index("\nIn practice")
+        equations = source.find("\n.. math::")
+        assert equations < 0 or advice < equations, name
+
+
+def test_install_page_lists_every_extra(site):
+    """Every optional extra of pyproject.toml is on the installation page."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = pyproject["project"]["optional-dependencies"]
+    assert {"onnx", "persist", "distributed", "plot", "doc", "test", "benchmark"} <= set(extras)
+    page = _text(site, "install")
+    for extra in extras:
+        assert f"<span class=\"pre\">{extra}</span>" in page, extra
 
 
 @pytest.mark.parametrize(
@@ -223,6 +277,9 @@ def test_results_pages_have_distinct_titles_and_the_headline_first(site):
         "results",
         "results_full_data",
         "results_null_init_20_epochs",
+        "claims",
+        "performance",
+        "research",
         "auto_examples/index",
     ],
 )
@@ -260,3 +317,4 @@ def test_quick_start_runs_as_a_script_and_prints_what_it_claims(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.splitlines() == claimed
+    assert "Warning" not in proc.stderr, proc.stderr[-3000:]  # the page says: no warning

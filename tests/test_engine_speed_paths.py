@@ -71,10 +71,12 @@ def test_float32_stays_float32_through_an_epoch(solver):
 @pytest.mark.parametrize("output", ["softmax", "identity", "logistic"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_epoch_loss_equals_the_task_loss(output, weighted):
-    """With a zero learning rate the epoch loss equals loss_fn on the whole data.
+    """With a zero learning rate the epoch loss is MLPClassifier's, from loss_fn.
 
-    ``logistic`` is one output with targets 0 and 1 (two classes), recorded
-    per row as the probability of the row's class.
+    That is ``loss_fn`` on the whole data without weights; with weights, the
+    mean over the minibatches of their weighted ``loss_fn``, weighted by
+    their rows. ``logistic`` is one output with targets 0 and 1 (two
+    classes), recorded per row as the probability of the row's class.
     """
     n_out = 1 if output == "logistic" else 3
     net = _network([5, 8, n_out], output=output)
@@ -83,7 +85,13 @@ def test_epoch_loss_equals_the_task_loss(output, weighted):
         Y = Y[:, :1]
         assert 0 < Y.sum() < len(Y)
     sw = np.linspace(0.0, 2.0, len(X)) if weighted else None
-    expected = net.loss_fn(Y, net.predict_output(X), sw)
+    out = net.predict_output(X)
+    expected = net.loss_fn(Y, out, sw)
+    if weighted:
+        order = np.random.RandomState(0).permutation(len(X))
+        batches = [order[i : i + 8] for i in range(0, len(X), 8)]
+        total = sum(net.loss_fn(Y[b], out[b], sw[b]) * len(b) for b in batches if sw[b].sum())
+        expected = total / len(X)
     state = _state(net)
     loss = run_epoch(state, X, Y, sw, 8, np.random.RandomState(0), True, 0.0)
     assert loss == pytest.approx(expected, rel=1e-12)

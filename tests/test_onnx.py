@@ -124,6 +124,21 @@ def test_regressor_matches_predict(cls, activation, dtype):
     _close(out, est.predict(X))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_poisson_regressor_matches_predict(dtype):
+    """BPRegressor(loss='poisson')'s exp output is exported: onnxruntime equals predict."""
+    from sklearn_lra import BPRegressor
+
+    X, _, y_reg = _data(dtype)
+    counts = np.random.RandomState(1).poisson(np.exp(0.5 * X[:, :2]))
+    est = BPRegressor(hidden_layer_sizes=HIDDEN, loss="poisson", max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, counts)
+    (out,) = _run(est, X)
+    _close(out, est.predict(X))
+
+
 @pytest.mark.parametrize(
     "fit_dtype, input_dtype", [(np.float32, np.float64), (np.float64, np.float32)]
 )

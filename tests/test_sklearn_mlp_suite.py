@@ -7,9 +7,9 @@ executed as a module whose test functions are collected here, with a
 ``global_random_seed`` fixture as scikit-learn's conftest gives.
 
 The functions listed in ``DIFFERENCES`` fail by design: each is a documented
-difference that serves users better (doc/user_guide/bp.rst, "Differences
-from MLPClassifier"). ``strict=True`` turns an unexpected pass into a
-failure, so the list stays exact.
+difference that serves users better (doc/user_guide/bp.rst, "A drop-in
+replacement for MLPClassifier"). ``strict=True`` turns an unexpected pass
+into a failure, so the list stays exact.
 
 An installed scikit-learn without its tests (some distributions strip them)
 skips this module, unless ``SKLEARN_LRA_REQUIRE_SKLEARN_TESTS=1`` (as CI

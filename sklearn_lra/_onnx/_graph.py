@@ -150,6 +150,7 @@ OUTPUT_GRAPHS = {
     "identity": lambda g, h: h,
     "softmax": lambda g, h: g.node("Softmax", [h], axis=1),
     "logistic": lambda g, h: g.node("Sigmoid", [h]),
+    "exp": lambda g, h: g.node("Exp", [h]),  # BPRegressor(loss='poisson')
 }
 
 

@@ -1,11 +1,7 @@
 """Loaders for MNIST and Fashion-MNIST from their original IDX files."""
 
 import hashlib
-import http.client
 import os
-import shutil
-import tempfile
-import urllib.request
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -45,6 +41,12 @@ _CHECKSUMS = {
 
 # Seconds to wait for a server before giving up on it (per request).
 _TIMEOUT = 60
+
+#: Why a missing file was not downloaded: pooch is an optional dependency.
+POOCH_HINT = (
+    "downloading needs pooch, an optional dependency of sklearn_lra.datasets: "
+    'pip install "sklearn-lra[datasets]"'
+)
 
 # (real path, size, mtime, expected MD5) of the files already verified in this
 # process, so that loading the same file again does not hash it again.
@@ -130,7 +132,9 @@ def fetch_mnist(*, data_home=None, subset="train", download_if_missing=True, ret
        parents.
 
     Files found nowhere are downloaded into ``<data_home>/mnist`` if
-    ``download_if_missing`` is true. Every file's decompressed content is
+    ``download_if_missing`` is true, with pooch, an optional dependency
+    (``pip install "sklearn-lra[datasets]"``); loading local files needs
+    nothing but the package. Every file's decompressed content is
     checked against the MD5 sum the publisher gives.
 
     Parameters
@@ -232,7 +236,9 @@ def fetch_fashion_mnist(
        of its parents.
 
     Files found nowhere are downloaded into ``<data_home>/fashion-mnist`` if
-    ``download_if_missing`` is true. Every file's decompressed content is
+    ``download_if_missing`` is true, with pooch, an optional dependency
+    (``pip install "sklearn-lra[datasets]"``); loading local files needs
+    nothing but the package. Every file's decompressed content is
     checked against a known MD5 sum.
 
     Parameters
@@ -370,6 +376,30 @@ def _find(directory, basename):
 def _locate(spec, cache_dir, basenames, download_if_missing):
     """Map each file name to a path, downloading the missing if allowed."""
     dirs = _candidate_dirs(spec, cache_dir)
+    paths, missing = _find_all(dirs, basenames)
+    if not missing:
+        return paths
+
+    errors = []
+    if download_if_missing:
+        try:
+            import pooch
+        except ImportError:
+            errors.append(POOCH_HINT)
+        else:
+            for basename in missing:
+                try:
+                    paths[basename] = _download(pooch, spec, basename, cache_dir)
+                except OSError as exc:
+                    errors.append(str(exc))
+        missing = [name for name in missing if name not in paths]
+        if not missing:
+            return paths
+    raise FileNotFoundError(_not_found_message(spec, missing, dirs, download_if_missing, errors))
+
+
+def _find_all(dirs, basenames):
+    """The first path of each file in ``dirs``, and the names found nowhere."""
     paths, missing = {}, []
     for basename in basenames:
         for directory in dirs:
@@ -379,20 +409,27 @@ def _locate(spec, cache_dir, basenames, download_if_missing):
                 break
         else:
             missing.append(basename)
-    if not missing:
-        return paths
+    return paths, missing
 
-    errors = []
-    if download_if_missing:
-        for basename in missing:
-            try:
-                paths[basename] = _download(spec, basename, cache_dir)
-            except OSError as exc:
-                errors.append(str(exc))
-        missing = [name for name in missing if name not in paths]
-        if not missing:
-            return paths
-    raise FileNotFoundError(_not_found_message(spec, missing, dirs, download_if_missing, errors))
+
+def missing_files(name, data_home=None):
+    """The files of a data set found in none of the folders the loaders look in.
+
+    Parameters
+    ----------
+    name : {'mnist', 'fashion-mnist'}
+        The data set.
+    data_home : str or path-like, default=None
+        As for :func:`fetch_mnist`.
+
+    Returns
+    -------
+    missing : list of str
+        Base names of the IDX files a loader would have to download.
+    """
+    spec = {s.name: s for s in (_MNIST, _FASHION_MNIST)}[name]
+    cache_dir = Path(get_data_home(data_home)) / spec.name
+    return _find_all(_candidate_dirs(spec, cache_dir), list(_FILES.values()))[1]
 
 
 def _not_found_message(spec, missing, dirs, download_if_missing, errors):
@@ -419,39 +456,58 @@ def _not_found_message(spec, missing, dirs, download_if_missing, errors):
     return "\n".join(lines)
 
 
-def _urlopen(url, *, timeout):
-    """Open a URL for reading; the only place this module touches the network."""
-    # Some servers refuse urllib's default User-Agent.
-    request = urllib.request.Request(url, headers={"User-Agent": "sklearn-lra"})
-    return urllib.request.urlopen(request, timeout=timeout)
+def _downloader(pooch):
+    """The pooch downloader of every request; the only place this module meets the network."""
+    # Some servers refuse a client's default User-Agent.
+    return pooch.HTTPDownloader(timeout=_TIMEOUT, headers={"User-Agent": "sklearn-lra"})
 
 
-def _download(spec, basename, cache_dir):
-    """Download one file into cache_dir, trying each mirror in turn.
+def _not_hash_advice(record):
+    """Drop pooch's advice to pin the download's SHA256 (the content's MD5 is checked)."""
+    return not record.getMessage().startswith("SHA256 hash of downloaded file")
 
-    The file is written under a temporary name and verified before being
-    renamed, so that an interrupted or bad download never leaves a file that
-    a later call would pick up.
+
+def _download(pooch, spec, basename, cache_dir):
+    """Download one file into cache_dir with pooch, trying each mirror in turn.
+
+    pooch streams the transfer into a temporary file and names it only once
+    complete; the file is then verified (the MD5 of its decompressed content)
+    before it takes its real name, so that an interrupted or bad download
+    never leaves a file that a later call would pick up. pooch's own hash
+    check is not used: it hashes the compressed file, which depends on the
+    gzip settings of whoever compressed it, while the published MD5s are of
+    the content (the copies in ``shared/data`` are compressed anew, and load).
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / (basename + ".gz")
+    part = cache_dir / f".{basename}.gz.part"
+    logger = pooch.get_logger()
+    logger.addFilter(_not_hash_advice)
     errors = []
-    for base_url in spec.base_urls:
-        url = base_url + basename + ".gz"
-        fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=f".{basename}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as tmp, _urlopen(url, timeout=_TIMEOUT) as src:
-                shutil.copyfileobj(src, tmp)
-            # Checks the content before it takes the real name.
-            _load(spec, Path(tmp_name), basename, name=url)
-            os.replace(tmp_name, target)
-            return target
-        except (OSError, ValueError, http.client.HTTPException) as exc:
-            # HTTPException covers a transfer cut short (IncompleteRead).
-            errors.append(f"{url}: {str(exc) or repr(exc)}")
-        finally:
-            if os.path.exists(tmp_name):
-                os.remove(tmp_name)
+    try:
+        for base_url in spec.base_urls:
+            url = base_url + basename + ".gz"
+            part.unlink(missing_ok=True)  # pooch would reuse a leftover
+            try:
+                path = pooch.retrieve(
+                    url,
+                    known_hash=None,
+                    fname=part.name,
+                    path=cache_dir,
+                    downloader=_downloader(pooch),
+                    progressbar=False,
+                )
+                # Checks the content before it takes the real name.
+                _load(spec, Path(path), basename, name=url)
+                os.replace(path, target)
+                return target
+            except (OSError, ValueError) as exc:
+                # requests' errors are OSErrors (a transfer cut short among them).
+                errors.append(f"{url}: {str(exc) or repr(exc)}")
+            finally:
+                part.unlink(missing_ok=True)
+    finally:
+        logger.removeFilter(_not_hash_advice)
     raise OSError(f"could not download {basename}.gz: " + "; ".join(errors))
 
 

@@ -9,6 +9,7 @@ then it runs on its own::
 import argparse
 import dataclasses
 import datetime
+import importlib
 import shlex
 import sys
 import textwrap
@@ -198,11 +199,19 @@ def run_reproduce(args):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     results_dir = args.results_dir or f"sklearn_lra_results/{profile.name}"
-    if args.from_csv:
-        return _rerender(args, profile, runs, results_dir, notes)
     if args.dry_run:
         _print_plan(profile, runs, results_dir)
         return 0
+    missing = missing_dependencies(args, runs, results_dir)
+    if missing:
+        print(
+            "error: this command needs optional dependencies that are not installed "
+            "(nothing was trained):\n" + "\n".join(f"  - {line}" for line in missing),
+            file=sys.stderr,
+        )
+        return 2
+    if args.from_csv:
+        return _rerender(args, profile, runs, results_dir, notes)
     try:
         outcome = _run(args, runs, results_dir)
         # Tuning studies: retrain each rule's setting chosen on validation error.
@@ -227,6 +236,62 @@ def run_reproduce(args):
         notes=notes + [f"Jobs: `--n-jobs {args.n_jobs}`"],
     )
     return _print_summary(outcome, files)
+
+
+def _importable(module):
+    """Whether ``module`` imports (False where ``sys.modules[module]`` is None, too)."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def missing_dependencies(args, runs, results_dir):
+    """What the command will need and is not installed, each with the extra to install.
+
+    Checked before anything trains, so that a long run does not die at its
+    end: the figures need matplotlib (unless ``--no-plots``); MNIST and
+    Fashion-MNIST files found in none of the loaders' folders are downloaded,
+    which needs pooch.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command's options.
+    runs : list of Run
+        The planned runs.
+    results_dir : str
+        Where the finished runs are stored (their data sets are not loaded again).
+
+    Returns
+    -------
+    missing : list of str
+        One line per missing module: what needs it and the ``pip install`` command.
+    """
+    missing = []
+    if not args.no_plots and not _importable("matplotlib"):
+        missing.append(
+            'matplotlib, to draw the report\'s figures: pip install "sklearn-lra[plot]" '
+            "(or pass --no-plots)"
+        )
+    if args.report_only or args.from_csv:
+        return missing
+    from ..datasets._mnist import missing_files
+
+    names = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}
+    to_train = {run.config["dataset"] for run in runs if not load_result(results_dir, run.key)}
+    to_download = [
+        name
+        for name in sorted(to_train & set(names))
+        if missing_files(names[name], data_home=args.data_home)
+    ]
+    if to_download and not _importable("pooch"):
+        missing.append(
+            f"pooch, to download {' and '.join(to_download)} (not found locally): "
+            'pip install "sklearn-lra[datasets]" (or see --data-home)'
+        )
+    return missing
 
 
 def _run(args, runs, results_dir):

@@ -45,9 +45,9 @@ FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, 
         of ``{F}``. None scales each matrix to keep the size of the error it
         carries: standard deviation ``1 / sqrt(n_rows)``, half-width
         ``sqrt(3 / n_rows)`` or gain 1, where ``n_rows`` is the width of the
-        layer the error comes from. The default 0.1, like the rule's
-        ``solver='sgd'`` and ``learning_rate_init=0.01``, was chosen by nested
-        validation on public tables (``doc/tabular_defaults.md``).
+        layer the error comes from. The default, like the rule's ``solver``
+        and ``learning_rate_init``, was chosen by nested validation on
+        public tables (the documentation's page on the tabular defaults).
 """
 
 #: Defaults of FA and DFA, chosen by nested validation on the public tables of

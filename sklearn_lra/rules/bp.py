@@ -73,8 +73,17 @@ _NOTES = """
 """
 
 
+_TUNE = """Tune first, as for :class:`~sklearn.neural_network.MLPClassifier`:
+    ``learning_rate_init`` (with ``solver``), ``hidden_layer_sizes``, then
+    ``alpha``. The user guide page :doc:`/user_guide/bp` says where BP is
+    MLPClassifier and where it differs.
+"""
+
+
 _DOC = dict(
     rule="back-propagation",
+    prefix="BP",
+    tune=_TUNE,
     summary=_SUMMARY,
     see_also=[("LRA", "the same network trained by local representation alignment.")],
     notes=_NOTES,

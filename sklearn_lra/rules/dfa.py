@@ -87,8 +87,17 @@ _DFA_NOTES = """
 """
 
 
+_TUNE = """Tune first, in this order: ``learning_rate_init``,
+    ``hidden_layer_sizes``, ``feedback_scale`` (the size of the random
+    feedback, which sets the size of the hidden layers' updates). The user
+    guide page :doc:`/user_guide/dfa` opens with practical advice.
+"""
+
+
 _DOC = dict(
     rule="direct feedback alignment",
+    prefix="DFA",
+    tune=_TUNE,
     parameters=_DFA_PARAMETERS,
     attributes=_DFA_ATTRIBUTE,
     see_also=[

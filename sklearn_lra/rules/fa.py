@@ -90,8 +90,17 @@ _FA_NOTES = """
 """
 
 
+_TUNE = """Tune first, in this order: ``learning_rate_init``,
+    ``hidden_layer_sizes``, ``feedback_scale`` (the size of the random
+    feedback, which sets the size of the hidden layers' updates). The user
+    guide page :doc:`/user_guide/fa` opens with practical advice.
+"""
+
+
 _DOC = dict(
     rule="feedback alignment",
+    prefix="FA",
+    tune=_TUNE,
     parameters=_FA_PARAMETERS,
     attributes=_FA_ATTRIBUTE,
     see_also=[
