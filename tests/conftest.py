@@ -15,7 +15,8 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 SHARED_FIXTURE_FILES = ("tests/test_docs.py", "tests/test_distributed.py", "tests/test_readme.py")
 
 
-@pytest.hookimpl(tryfirst=True)
+# optionalhook: without pytest-xdist (-p no:xdist) the hook is unknown, and unused.
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """xdist's ``load`` scheduling, but each of SHARED_FIXTURE_FILES as one unit.
 
