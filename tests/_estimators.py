@@ -4,11 +4,11 @@ from sklearn.base import is_classifier
 
 from sklearn_lra._discovery import all_estimators as public_estimator_classes
 
-#: Small networks and few epochs: the common checks fit hundreds of times. 32 units,
-#: not fewer, and ten times MLPClassifier's step: FA and DFA regressors with 8
-#: units, or adam at 1e-3, stay below the R^2 that scikit-learn's
-#: check_regressors_train asks for after 30 epochs. The defaults themselves are
-#: checked too (test_common.py).
+#: Small networks and few epochs, for the tests that fit many times (the float32
+#: pass of scikit-learn's checks among them). 32 units, not fewer, and ten times
+#: MLPClassifier's step: FA and DFA regressors with 8 units, or adam at 1e-3, stay
+#: below the R^2 that scikit-learn's check_regressors_train asks for after 30
+#: epochs. The full pass of the checks (test_common.py) runs on the defaults.
 FAST_PARAMS = {
     "hidden_layer_sizes": (32,),
     "max_iter": 30,

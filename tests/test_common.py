@@ -1,11 +1,22 @@
 """scikit-learn's estimator checks over every public estimator, found automatically."""
 
+import warnings
+
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+
+from sklearn_lra.exceptions import DivergenceWarning
 
 from ._estimators import fast_estimator, public_estimator_classes
 
 ESTIMATORS = [fast_estimator(cls) for cls in public_estimator_classes()]
+
+#: What scikit-learn's checks may make a user's estimator say: they fit a few epochs'
+#: worth of random data, often too small or too odd to learn (ConvergenceWarning and
+#: its LearnedNothingWarning), and FA / DFA regressors at their defaults can diverge
+#: on check_regressor_multioutput's unscaled targets (DivergenceWarning).
+CHECK_WARNINGS = (ConvergenceWarning, DivergenceWarning)
 
 
 def test_every_rule_family_is_exported():
@@ -14,16 +25,17 @@ def test_every_rule_family_is_exported():
     assert {"LRAClassifier", "LRARegressor", "BPClassifier", "BPRegressor"} <= names
 
 
-@parametrize_with_checks(ESTIMATORS)
-def test_sklearn_compatible_estimator(estimator, check):
-    """Each estimator passes every check of scikit-learn's suite."""
-    check(estimator)
-
-
+# One pass of the suite: over the estimators exactly as a user makes them. (A second
+# pass over ESTIMATORS, the same checks with small networks, ran the same code paths.)
 @parametrize_with_checks([cls() for cls in public_estimator_classes()])
 def test_sklearn_compatible_with_default_parameters(estimator, check):
-    """Each estimator, exactly as a user makes it, passes every check with no expected failure."""
-    check(estimator)
+    """Each estimator, exactly as a user makes it, passes every check with no expected
+    failure, and warns only that a fit on the checks' data did not converge or learn."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check(estimator)
+    unexpected = [w for w in caught if not issubclass(w.category, CHECK_WARNINGS)]
+    assert not unexpected, [f"{w.category.__name__}: {w.message}" for w in unexpected]
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lra import (
     BPClassifier,
@@ -148,11 +149,17 @@ def test_zero_init_fit_ends_with_learned_nothing(rule, activation, cause, digits
         **OPTIMIZERS[0],
         **params,
     )
-    with pytest.warns(LearnedNothingWarning) as record:
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         est.fit(X, y)
     [message] = [str(w.message) for w in record if w.category is LearnedNothingWarning]
     assert "learned nothing" in message and cause in message
     assert "init='glorot_uniform'" in message  # the remedy
+    # Besides: the warning before training, and max_iter=10 reached.
+    before = [str(w.message) for w in record if w.category is UserWarning]
+    assert len(before) == 1 and cause in before[0]
+    others = {w.category for w in record} - {LearnedNothingWarning, UserWarning}
+    assert others <= {ConvergenceWarning}
 
 
 def test_post_miss_of_signum_units_warns(digits):
@@ -187,8 +194,9 @@ def test_dtp_inverses_are_never_zero():
     """From init='zeros' DTP warns, and still draws its inverses at random."""
     X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
     est = DTPClassifier(hidden_layer_sizes=(4, 4), init="zeros", max_iter=1, random_state=0)
-    with pytest.warns(UserWarning, match="init='zeros'"):
-        est.fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(1\\)"):
+        with pytest.warns(UserWarning, match="init='zeros'"):
+            est.fit(X, y)
     assert all(V.any() for V in est.inverse_coefs_)
 
 

@@ -627,7 +627,7 @@ _LRA_NOTES = """
     Because the error reaches hidden layers through ``E`` rather than
     ``W^T``, training starts from an all-zero initialisation: the first
     layer sees ``z_0 = X != 0`` and moves first, the layers above follow.
-    ``init='auto'`` (the default) therefore starts the ``fdbk`` and
+    ``init='auto'`` therefore starts the ``fdbk`` and
     ``lra_e`` forms from zeros, and ``diff`` (and ``'post_derivative'``
     with ReLU or ReLU-6 units, whose ``phi'(0) = 0``) from Glorot's uniform
     weights; an explicit ``init='zeros'`` where it cannot train warns.
