@@ -97,7 +97,8 @@ def label_of(params):
     short = {"activation": "", "learning_rate_init": "lr=", "feedback_scale": "fb="}
     parts = []
     for k, v in params.items():
-        if k in ("alpha", "momentum"):
+        # alpha is shown only where it differs from the default grid's.
+        if k == "momentum" or (k == "alpha" and v == FIXED["alpha"]):
             continue
         parts.append(f"{short.get(k, k + '=')}{v}")
     return " ".join(parts)
@@ -316,8 +317,13 @@ def _head(args, command, elapsed, loads):
         "Inside each outer training part a stratified hold-out of a third scores every "
         "candidate (inner validation); the outer test parts are used only to evaluate the "
         "candidate chosen on that fold's inner data. Scores: accuracy, R² (regression, "
-        f"on a standardised target, floored at {SCORE_FLOOR:g} in means). Parameters fixed in "
-        f"every candidate: {FIXED}; all others at the installed defaults. "
+        f"on a standardised target, floored at {SCORE_FLOOR:g} in means). "
+        + (
+            "Each candidate sets the parameters its label names; "
+            if args.grid
+            else f"Parameters fixed in every candidate: {FIXED}; "
+        )
+        + "all others at the installed defaults. "
         "Noise: `fold std` is the standard deviation over the outer folds of a candidate's "
         "mean inner score; `gap to best ± SE` is the paired gap to the best candidate "
         "(averaged over tables per fold) with its standard error over the folds.",

@@ -144,6 +144,10 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     #: Names of the fitted attributes that hold the rule's own parameters.
     _rule_attributes = ()
 
+    #: ``batch_size='auto'`` is ``min(_auto_batch_size, n_samples)``: 200, as
+    #: in MLPClassifier, unless a rule's defaults study chose otherwise.
+    _auto_batch_size = 200
+
     #: Whether the rule descends the gradient of one global loss (then it offers 'lbfgs').
     _global_loss = False
 
@@ -257,7 +261,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
 
     def _training_work(self, net, X):
         """Size of one minibatch's products, which sets the BLAS threads of a fit."""
-        rows = 200 if self.batch_size == "auto" else self.batch_size
+        rows = self._auto_batch_size if self.batch_size == "auto" else self.batch_size
         itemsize = net.coefs[0].dtype.itemsize
         return forward_work(net.layer_units(), min(rows, X.shape[0]), itemsize)
 

@@ -223,9 +223,9 @@ class EpochLoopMixin:
         return X[train], y[train], Y[train], sw_train, (X[val], y_val, Y[val], sw_val)
 
     def _batch_size(self, n_samples):
-        """``batch_size`` clipped to the data, with ``"auto"`` = min(200, n)."""
+        """``batch_size`` clipped to the data, with ``"auto"`` = min(_auto_batch_size, n)."""
         if self.batch_size == "auto":
-            return min(200, n_samples)
+            return min(self._auto_batch_size, n_samples)
         if self.batch_size > n_samples:
             warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "

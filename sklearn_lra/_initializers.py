@@ -123,19 +123,17 @@ def init_layers(scheme, layer_units, rng, scale, dtype, activation):
 def resolve_init(init, rule, activation):
     """The scheme that ``init`` names for this rule and activation.
 
-    ``'auto'`` is ``'zeros'`` for a rule that trains from all-zero weights
-    and says it prefers to (LRA's feedback forms, whose headline is training
-    from zeros), provided the activation lets it; otherwise
-    :data:`AUTO_NONZERO_INIT`. Any other value is returned unchanged.
+    ``'auto'`` is the rule's own ``auto_init`` (:data:`AUTO_NONZERO_INIT`
+    unless the rule says otherwise). Any other value is returned unchanged.
 
     Parameters
     ----------
     init : str
         The estimator's ``init``.
     rule : LearningRule
-        The rule being trained; see ``LearningRule.zero_init_problem``.
+        The rule being trained; see ``LearningRule.auto_init``.
     activation : str
-        The estimator's ``activation``.
+        The estimator's ``activation`` (kept for rules whose start depends on it).
 
     Returns
     -------
@@ -144,6 +142,4 @@ def resolve_init(init, rule, activation):
     """
     if init != "auto":
         return init
-    if rule.zero_init_default and rule.zero_init_problem(activation) is None:
-        return "zeros"
-    return AUTO_NONZERO_INIT
+    return rule.auto_init

@@ -172,14 +172,14 @@ def test_post_miss_of_signum_units_warns(digits):
 @pytest.mark.parametrize(
     "params, init",
     [
-        ({"form": "fdbk"}, "zeros"),
-        ({"form": "lra_e"}, "zeros"),
+        ({"form": "fdbk"}, "he_uniform"),
+        ({"form": "lra_e"}, "he_uniform"),
         ({"form": "diff"}, "mlp"),
-        ({"local_error": "post_derivative", "activation": "relu"}, "mlp"),
+        ({"local_error": "post_derivative", "activation": "relu"}, "he_uniform"),
     ],
 )
 def test_lra_auto_init_resolves_per_settings(params, init, digits):
-    """LRA's feedback forms start from zeros where they train from them, else from Glorot."""
+    """LRA's feedback forms start from He's uniform weights, diff from MLPClassifier's."""
     X, y, _, _ = digits
     params = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, **params)
     with warnings.catch_warnings():

@@ -99,6 +99,9 @@ CHOSEN = {
     "nesterovs_momentum": True,
     "learning_rate_init": 0.01,
     "alpha": 0.0,
+    "batch_size": "auto",
+    "init": "auto",
+    "local_error": "auto",
 }
 
 
@@ -112,8 +115,37 @@ def test_lra_defaults_and_their_documentation():
         doc = cls.__doc__
         assert "learning_rate_init : float, default=0.01" in doc
         assert "solver : {'sgd', 'adam'}, default='sgd'" in doc
-        # init='auto' is all zeros for the fdbk form (the paper's headline).
-        assert params["init"] == "auto"
+        assert "``'auto'`` is ``min(64, n_samples)``" in doc
+
+
+def test_auto_start_and_miss():
+    # init='auto' draws He's uniform weights for the feedback forms: uniform on
+    # +-sqrt(6 / fan_in), biases zero, checked against that formula directly.
+    X, y = _binary()
+    model = _fit(X, y, max_iter=1, learning_rate_init=1e-12)
+    W1, b1 = model.coefs_[0], model.intercepts_[0]
+    bound = np.sqrt(6.0 / X.shape[1])
+    assert np.abs(W1).max() <= bound
+    assert np.abs(W1).max() > 0.9 * bound
+    assert abs(W1.std() - bound / np.sqrt(3.0)) < 0.1 * bound
+    np.testing.assert_allclose(b1, 0.0, atol=1e-9)
+    # local_error='auto' is the miss times phi' from a random start, and the
+    # window from zeros or for signum units: each fit equals the one naming it.
+    fits = []
+    for params, named in [
+        ({}, "post_derivative"),
+        ({"init": "zeros"}, "pre_window"),
+        ({"activation": "sign"}, "pre_window"),
+        ({"init": "glorot_uniform", "activation": "relu"}, "post_derivative"),
+    ]:
+        auto = _fit(X, y, **params)
+        explicit = _fit(X, y, local_error=named, **params)
+        for a, b in zip(auto.coefs_, explicit.coefs_):
+            np.testing.assert_array_equal(a, b)
+        fits.append(auto)
+    # And the two misses do differ from the default start, so the comparison can fail.
+    other = _fit(X, y, local_error="pre_window")
+    assert not np.allclose(other.coefs_[0], fits[0].coefs_[0])
 
 
 def test_zero_initialisation_trains_with_the_defaults():
@@ -139,7 +171,9 @@ def test_update_cap_bounds_sgd_steps_but_not_adam_steps():
     norms = {}
     for solver, rate in (("sgd", 0.01), ("adam", 1e-3)):
         for cap in (1e-3, None):
-            model = _fit(X, y, solver=solver, learning_rate_init=rate, update_cap=cap)
+            model = _fit(
+                X, y, solver=solver, learning_rate_init=rate, update_cap=cap, init="zeros"
+            )
             norms[solver, cap] = np.linalg.norm(model.coefs_[0])
     assert norms["sgd", 1e-3] < 0.01 * norms["sgd", None]
     assert abs(norms["adam", 1e-3] / norms["adam", None] - 1) < 0.1

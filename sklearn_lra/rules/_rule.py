@@ -25,8 +25,9 @@ class LearningRule:
     #: Whether the rule needs ``phi'`` to send a signal to hidden layers.
     needs_derivative = True
 
-    #: Whether ``init='auto'`` starts from all-zero weights where the rule can train from them.
-    zero_init_default = False
+    #: The scheme ``init='auto'`` draws the forward weights from (``'mlp'``,
+    #: MLPClassifier's own initialisation).
+    auto_init = "mlp"
 
     #: Whether the optimizer moves the forward weights after this minibatch's
     #: directions. A rule that only trains its own parameters on some
