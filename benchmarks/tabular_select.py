@@ -285,6 +285,36 @@ def recommend(cands, mnist, top, tolerance, prefer=None):
     return order[0], why + "; no checked candidate passed the MNIST check"
 
 
+def subset_means(rows):
+    """Mean score (floored) per subset of the suite (columns) and estimator (rows)."""
+    rows = rows.assign(s=clipped(rows))
+    per_table = rows.groupby(["table", "estimator"])["s"].mean().unstack()
+    subset = pd.Series({name: TABLES[name].subset for name in per_table.index})
+    out = per_table.groupby(subset).mean().T
+    out["all"] = per_table.mean()
+    return out
+
+
+def subset_lines(inner, outer, choices):
+    """Markdown: inner and outer means per subset of the suite (its screen's labels)."""
+    lines = []
+    outer = outer.copy()
+    chosen = {lab for lab, _, _ in choices.values()}
+    outer["estimator"] = np.where(outer.estimator.isin(chosen), "nested choice", outer.estimator)
+    for title, rows in [("inner validation", inner), ("outer test folds", outer)]:
+        means = subset_means(rows).sort_values("all", ascending=False)
+        lines += [
+            "",
+            f"## Means per subset of the suite, {title}",
+            "",
+            "| estimator | " + " | ".join(means.columns) + " |",
+            "|---|" + "---:|" * len(means.columns),
+        ]
+        for lab, r in means.iterrows():
+            lines.append(f"| {lab} | " + " | ".join(_fmt(v) for v in r) + " |")
+    return lines
+
+
 def _fmt(x, d=4):
     return "" if pd.isna(x) else f"{x:.{d}f}"
 
@@ -330,8 +360,13 @@ def _head(args, command, elapsed, loads):
     ]
 
 
-def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, loads, head=None):
-    """The Markdown record of one selection (``head``: the opening lines of a rebuild)."""
+def report(
+    args, cands, choices, outer, mnist, pick, why, command, elapsed, loads, head=None, inner=None
+):
+    """The Markdown record of one selection (``head``: the opening lines of a rebuild).
+
+    ``inner``, the inner scores, adds the means per subset of the suite.
+    """
     lines = (head or _head(args, command, elapsed, loads)) + [
         "",
         "## Candidates, by mean inner validation score (all tables)",
@@ -365,6 +400,8 @@ def report(args, cands, choices, outer, mnist, pick, why, command, elapsed, load
         lines.append(
             f"| **{task} mean** | | " + " | ".join(_fmt(part[c].mean()) for c in tab.columns) + " |"
         )
+    if inner is not None:
+        lines += subset_lines(inner, outer, choices)
     if mnist is not None and not mnist.empty:
         acc = mnist.pivot(index="estimator", columns="dataset", values="val_accuracy")
         ft = mnist.pivot(index="estimator", columns="dataset", values="fit_time")
@@ -436,7 +473,9 @@ def rebuild(args):
     table = candidate_table(inner, labels, params)
     choices = choose_per_fold(inner, labels)
     pick, why = recommend(table, mnist, args.mnist_top, args.mnist_tolerance, PREFER)
-    text = report(args, table, choices, outer, mnist, pick, why, None, None, None, head)
+    text = report(
+        args, table, choices, outer, mnist, pick, why, None, None, None, head, inner=inner
+    )
     args.output.write_text(text)
     print(text)
     print("recommended parameters:", json.dumps(params[pick]))
@@ -475,7 +514,17 @@ def main(argv=None):
     pick, why = recommend(table, mnist, args.mnist_top, args.mnist_tolerance, PREFER)
     loads = (load0, load_average())
     text = report(
-        args, table, choices, outer, mnist, pick, why, command, time.time() - start, loads
+        args,
+        table,
+        choices,
+        outer,
+        mnist,
+        pick,
+        why,
+        command,
+        time.time() - start,
+        loads,
+        inner=inner,
     )
     args.output.write_text(text)
     stem = args.output.with_suffix("")
