@@ -174,9 +174,7 @@ def _table_md(means, stds, task, times, subsets):
     ranks = mean_ranks(means)
     lines.append("| **mean rank** | | " + " | ".join(f"{ranks[e]:.2f}" for e in ests) + " |")
     lines.append(
-        "| **fit time (s, all folds)** | | "
-        + " | ".join(f"{times[e]:.1f}" for e in ests)
-        + " |"
+        "| **fit time (s, all folds)** | | " + " | ".join(f"{times[e]:.1f}" for e in ests) + " |"
     )
     return lines
 
@@ -242,7 +240,8 @@ def _linear_sentence(df, reference, linear="Linear"):
     parts = [f"{r.subset} {r.gap:+.3f} ± {_fmt(r.gap_se)}" for r in summ.itertuples()]
     return [
         "",
-        f"Can the suite fail? {linear}'s gap to {reference} per subset: " + "; ".join(parts)
+        f"Can the suite fail? {linear}'s gap to {reference} per subset: "
+        + "; ".join(parts)
         + ". A subset where it is clearly negative is one where a model that learns only "
         "linear structure loses.",
     ]

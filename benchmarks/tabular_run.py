@@ -161,9 +161,7 @@ def entry_depths(entry, depths):
     return list(depths) if entry.is_network else [0]
 
 
-def run(
-    entries, tables, n_splits=5, n_repeats=2, max_rows=2000, n_jobs=2, verbose=0, depths=(1,)
-):
+def run(entries, tables, n_splits=5, n_repeats=2, max_rows=2000, n_jobs=2, verbose=0, depths=(1,)):
     """Every entry on every table at every depth, by repeated K-fold; one row per fit.
 
     Parameters

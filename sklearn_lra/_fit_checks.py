@@ -218,9 +218,7 @@ def _message(estimator, state, loss, const, Y):
         f"{'iterations' if _lbfgs(estimator) else 'epochs'}."
     )
     if _stopped_on_plateau(estimator):
-        text += (
-            " The tolerance stop ended it on a plateau at that loss: this is not convergence."
-        )
+        text += " The tolerance stop ended it on a plateau at that loss: this is not convergence."
     causes, remedies = zip(*_causes(estimator, state, loss, const, Y.shape[1]))
     return f"{text} Likely cause: {'; '.join(causes)}. Remedy: {'; or '.join(remedies)}."
 
@@ -287,8 +285,7 @@ def _blocking_causes(estimator, state, n_outputs):
     if rule.needs_derivative and not ACTIVATIONS[activation].has_gradient:
         found.append(
             (
-                f"activation={activation!r} has a zero derivative, so only the output "
-                "layer learns",
+                f"activation={activation!r} has a zero derivative, so only the output layer learns",
                 "a differentiable activation"
                 + ("" if hasattr(estimator, "form") else ", or LRA, which needs none"),
             )

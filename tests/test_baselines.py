@@ -176,6 +176,7 @@ def test_each_rule_lowers_the_training_loss(Estimator):
         hidden_layer_sizes=(8, 8),
         activation="tanh",
         max_iter=30,
+        solver="sgd",
         learning_rate_init=0.01,
         random_state=0,
     ).fit(X, y)

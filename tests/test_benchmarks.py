@@ -34,7 +34,11 @@ def test_every_script_is_run_by_the_runner_or_documented_apart():
     runner = load_script("run_benchmarks")
     scripts = {p.name for p in FOLDER.glob("*.py") if not p.name.startswith("_")}
     apart = {"run_benchmarks.py", "threads.py", "run_presets.py"} | {
-        p for p in scripts if p.startswith(("tabular", "lra_defaults", "lra_knobs", "lra_epochs"))
+        p
+        for p in scripts
+        if p.startswith(
+            ("tabular", "lra_defaults", "lra_knobs", "lra_epochs", "lra_zero", "nonlinear_defaults")
+        )
     }
     assert set(runner.SCRIPTS) == scripts - apart
 

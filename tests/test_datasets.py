@@ -142,8 +142,8 @@ GOOD = to_idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3))
         (b"\x00\x00", "not an IDX file"),
         (b"\x01\x00\x08\x01" + GOOD[4:], "bad magic number"),
         (b"\x00\x00\x07\x01" + GOOD[4:], "bad magic number"),
-        (gzip.compress(GOOD)[:-12], "corrupt or truncated gzip"),
-        (gzip.compress(GOOD)[:12] + b"garbage" * 3, "corrupt or truncated gzip"),
+        (gzip.compress(GOOD, mtime=0)[:-12], "corrupt or truncated gzip"),
+        (gzip.compress(GOOD, mtime=0)[:12] + b"garbage" * 3, "corrupt or truncated gzip"),
     ],
 )
 def test_read_idx_corrupt_file(tmp_path, content, message):

@@ -103,9 +103,7 @@ def _at_chance(est, X, y):
     proba = np.clip(est.predict_proba(X)[np.arange(len(y)), y], 1e-12, 1)
     majority_error = 1 - p.max()
     error = 1 - est.score(X, y)
-    return -np.mean(np.log(proba)) >= -np.sum(p * np.log(p)) and (
-        error >= 0.95 * majority_error
-    )
+    return -np.mean(np.log(proba)) >= -np.sum(p * np.log(p)) and (error >= 0.95 * majority_error)
 
 
 def _check_end_of_fit_warning(est, X, y, score, learned_nothing):

@@ -20,12 +20,12 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import venv
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import tomllib
 
 import sklearn_lra
 import sklearn_lra.datasets
@@ -189,7 +189,9 @@ def test_maths_renderer_is_bundled(site):
     """The guide's equations load MathJax from the site itself."""
     page = _text(site, "user_guide/lra")
     # Sphinx may add a checksum query (``?v=...``) to the file's address.
-    assert re.search(r'<script defer="defer" src="\.\./_static/mathjax/tex-chtml\.js(\?v=\w+)?">', page)
+    assert re.search(
+        r'<script defer="defer" src="\.\./_static/mathjax/tex-chtml\.js(\?v=\w+)?">', page
+    )
     assert (site.html / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
     assert r"\(" in page  # there are equations to render
 
@@ -228,7 +230,10 @@ def test_navbar_puts_the_users_pages_first(site):
     navbar = _navbar(site, "index")
     assert navbar[:5] == ["Installation", "Quick start", "User guide", "API reference", "Examples"]
     assert navbar[-1] == "Research and benchmarks"
-    assert "More" not in _text(site, "index").split('class="bd-navbar-elements', 1)[1].split("</ul>", 1)[0]
+    assert (
+        "More"
+        not in _text(site, "index").split('class="bd-navbar-elements', 1)[1].split("</ul>", 1)[0]
+    )
     for record in ("results", "lra_defaults", "lra_knobs", "tabular_defaults", "performance"):
         assert record not in " ".join(navbar).lower().replace(" ", "_")
 
@@ -236,7 +241,9 @@ def test_navbar_puts_the_users_pages_first(site):
 def test_research_pages_have_their_groups_navigation(site):
     """A results page shows the research group's pages in its sidebar."""
     page = _text(site, "results_full_data")
-    sidebar = page.split('class="bd-sidebar-primary bd-sidebar"', 1)[1].split('class="bd-main"', 1)[0]
+    sidebar = page.split('class="bd-sidebar-primary bd-sidebar"', 1)[1].split('class="bd-main"', 1)[
+        0
+    ]
     for other in ("claims", "results", "performance", "lra_defaults", "lra_knobs"):
         assert f'href="{other}.html"' in sidebar, other
 
@@ -263,7 +270,7 @@ def test_install_page_lists_every_extra(site):
     assert {"onnx", "persist", "distributed", "plot", "doc", "test", "benchmark"} <= set(extras)
     page = _text(site, "install")
     for extra in extras:
-        assert f"<span class=\"pre\">{extra}</span>" in page, extra
+        assert f'<span class="pre">{extra}</span>' in page, extra
 
 
 @pytest.mark.parametrize(

@@ -69,9 +69,7 @@ def test_lra_from_zeros_on_circles_warns():
 def test_a_plateau_stop_is_not_reported_as_convergence():
     """The tolerance stop ends the circles fit on the first plateau: the message says so."""
     X, y = _circles()
-    est = LRAClassifier(
-        init="zeros", tol=1e-4, n_iter_no_change=10, max_iter=200, random_state=0
-    )
+    est = LRAClassifier(init="zeros", tol=1e-4, n_iter_no_change=10, max_iter=200, random_state=0)
     [message] = _fit(est, X, y)
     assert est.n_iter_ < est.max_iter
     assert "The tolerance stop ended it on a plateau at that loss: this is not convergence" in (

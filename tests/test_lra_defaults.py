@@ -169,9 +169,7 @@ def test_update_cap_bounds_sgd_steps_but_not_adam_steps():
     norms = {}
     for solver, rate in (("sgd", 0.01), ("adam", 1e-3)):
         for cap in (1e-3, None):
-            model = _fit(
-                X, y, solver=solver, learning_rate_init=rate, update_cap=cap, init="zeros"
-            )
+            model = _fit(X, y, solver=solver, learning_rate_init=rate, update_cap=cap, init="zeros")
             norms[solver, cap] = np.linalg.norm(model.coefs_[0])
     assert norms["sgd", 1e-3] < 0.01 * norms["sgd", None]
     assert abs(norms["adam", 1e-3] / norms["adam", None] - 1) < 0.1

@@ -48,8 +48,17 @@ def test_defaults_are_mlps_defaults(ours, theirs):
 def test_mlps_boundary_values_are_valid(ours, theirs):
     """Each value at the edge of MLP's ranges that MLP accepts, BP accepts too."""
     edges = dict(
-        validation_fraction=0.0, momentum=1.0, beta_1=0.0, beta_2=0.0, alpha=0.0, tol=0.0,
-        power_t=0.0, n_iter_no_change=np.inf, max_fun=1, solver="lbfgs", batch_size=1,
+        validation_fraction=0.0,
+        momentum=1.0,
+        beta_1=0.0,
+        beta_2=0.0,
+        alpha=0.0,
+        tol=0.0,
+        power_t=0.0,
+        n_iter_no_change=np.inf,
+        max_fun=1,
+        solver="lbfgs",
+        batch_size=1,
     )
     for name, value in edges.items():
         theirs(**{name: value})._validate_params()

@@ -30,7 +30,11 @@ def _code():
 
 def _shown(code, marker):
     """The lines README shows after ``marker`` (``#>`` output, ``#!`` warnings)."""
-    return [line.strip()[len(marker) :].strip() for line in code.splitlines() if line.strip().startswith(marker)]
+    return [
+        line.strip()[len(marker) :].strip()
+        for line in code.splitlines()
+        if line.strip().startswith(marker)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +47,12 @@ def run(tmp_path_factory):
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     env.pop("PYTHONWARNINGS", None)
     proc = subprocess.run(
-        [sys.executable, str(script)], cwd=folder, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(script)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return code, proc

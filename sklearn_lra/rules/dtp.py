@@ -15,7 +15,7 @@ from .._base import BaseNetwork
 from .._compat import Interval
 from .._docstrings import estimator_doc, fill_doc
 from .._initializers import AUTO_NONZERO_INIT, init_matrix, resolve_init
-from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
+from .._mixins import TARGET_SCALING_ATTRIBUTES, NetworkClassifierMixin, NetworkRegressorMixin
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
 _INVERSES = ("inverse_coefs_", "inverse_intercepts_")
@@ -280,4 +280,11 @@ class DTPClassifier(NetworkClassifierMixin, _DTP):
 
 @fill_doc
 class DTPRegressor(NetworkRegressorMixin, _DTP):
-    __doc__ = estimator_doc("regressor", **_DOC)
+    __doc__ = estimator_doc(
+        "regressor",
+        **{**_DOC, "attributes": _DTP_ATTRIBUTES.rstrip() + "\n    " + TARGET_SCALING_ATTRIBUTES},
+    )
+
+    # Its updates scale with the output error, so that unscaled targets
+    # diverge or stall: it trains on standardised targets, as LRARegressor.
+    _standardize_targets = True

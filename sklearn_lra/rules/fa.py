@@ -10,7 +10,7 @@ import numpy as np
 
 from .._base import BaseNetwork
 from .._docstrings import estimator_doc, fill_doc
-from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
+from .._mixins import TARGET_SCALING_ATTRIBUTES, NetworkClassifierMixin, NetworkRegressorMixin
 from ._feedback import (
     FEEDBACK_CONSTRAINTS,
     FEEDBACK_PARAMETERS,
@@ -118,4 +118,11 @@ class FAClassifier(NetworkClassifierMixin, _FA):
 
 @fill_doc
 class FARegressor(NetworkRegressorMixin, _FA):
-    __doc__ = estimator_doc("regressor", **_DOC)
+    __doc__ = estimator_doc(
+        "regressor",
+        **{**_DOC, "attributes": _FA_ATTRIBUTE.rstrip() + "\n    " + TARGET_SCALING_ATTRIBUTES},
+    )
+
+    # Its updates scale with the output error, so that unscaled targets
+    # diverge or stall: it trains on standardised targets, as LRARegressor.
+    _standardize_targets = True

@@ -13,7 +13,6 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 
-from .._activations import ACTIVATIONS
 from .._base import BaseNetwork
 from .._compat import Interval, StrOptions
 from .._docstrings import estimator_doc, fill_doc
