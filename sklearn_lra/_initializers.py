@@ -72,8 +72,8 @@ def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
     return w.astype(dtype, copy=False)
 
 
-#: What ``init='auto'`` draws where a rule cannot train from all-zero weights
-#: (or prefers not to): scikit-learn MLPClassifier's own initialisation.
+#: What ``init='auto'`` draws unless the rule names its own scheme
+#: (``LearningRule.auto_init``): scikit-learn MLPClassifier's own initialisation.
 AUTO_NONZERO_INIT = "mlp"
 
 

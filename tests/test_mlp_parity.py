@@ -224,7 +224,7 @@ _EARLY = {
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "sample_weight"])
 @pytest.mark.parametrize("case", list(_EARLY))
 def test_early_stopping_is_mlps(case, weighted):
-    """Early stopping: MLP's split (stratified for two classes only), weighted scores, best weights."""
+    """Early stopping: MLP's split (stratified for two classes only), scores, best weights."""
     ours, theirs, X_, y_ = _EARLY[case]
     sw = np.resize(SW, len(X_)) if weighted else None
     params = dict(early_stopping=True, n_iter_no_change=4, learning_rate_init=0.02, batch_size=32)
@@ -450,7 +450,7 @@ def test_sparse_multilabel_y_gives_sparse_predictions_as_mlp():
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_poisson_loss_is_mlps(solver):
-    """BPRegressor(loss='poisson'): an exp output with half the Poisson deviance, as MLPRegressor."""
+    """BPRegressor(loss='poisson'): exp output, half the Poisson deviance, as MLPRegressor."""
     counts = np.random.RandomState(0).poisson(np.exp(0.5 * X_reg[:, 0]))
     kwargs = dict(loss="poisson", solver=solver, learning_rate_init=0.01, max_iter=20)
     a, b = _both(BPRegressor, MLPRegressor, X_reg, counts, **kwargs)
