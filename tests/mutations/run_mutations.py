@@ -12,6 +12,10 @@ Run from the repository root (about ten minutes on two cores)::
 
     python tests/mutations/run_mutations.py            # all, writes tests/mutations/RESULTS.md
     python tests/mutations/run_mutations.py dtp_plain_tp k2_refine_sign   # some, no file written
+    python tests/mutations/run_mutations.py --update dtp_plain_tp   # some, their rows rewritten
+
+``--update`` writes the named mutations' rows into RESULTS.md (in the order
+of ``MUTATIONS``) and keeps every other row as the last run left it.
 
 The exit status is 0 only if every mutation run was killed.
 """
@@ -31,6 +35,8 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 
 #: The test modules that check the rules' maths; most mutations run these.
 MATHS = ("tests/test_rules_naive.py", "tests/test_rules_maths.py", "tests/test_baselines.py")
+#: The direct checks of each rule's rate multiplier and of the weighted paths.
+RATES = ("tests/test_rates_and_weights.py",)
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,48 @@ MUTATIONS = [
         '        "gamma": 0.0,',
         ("tests/test_presets.py",),
     ),
+    # --- each rule's own learning rate, and the weighted paths
+    Mutation(
+        "rate_multiplier_ignored",
+        "the optimizer steps every group at learning_rate, ignoring the rule's rate "
+        "(LRA's gamma, DTP's inverse_learning_rate)",
+        "sklearn_lra/_training.py",
+        "opt.step(params, dirs, learning_rate * rate)",
+        "opt.step(params, dirs, learning_rate)",
+        RATES,
+    ),
+    Mutation(
+        "lra_e_rate_one",
+        "LRA's E learns at rate 1 (times the learning rate) whatever gamma",
+        "sklearn_lra/rules/lra.py",
+        'return {"feedback_matrices_": self.gamma}',
+        'return {"feedback_matrices_": 1.0}',
+        RATES,
+    ),
+    Mutation(
+        "dtp_inverse_unweighted",
+        "DTP's inverse update ignores sample_weight and class_weight",
+        "sklearn_lra/rules/dtp.py",
+        '            ws.sample_weight,\n            extra_grads["inverse_coefs_"][i],',
+        '            None,\n            extra_grads["inverse_coefs_"][i],',
+        RATES,
+    ),
+    Mutation(
+        "partial_fit_drops_class_weight",
+        "partial_fit drops a dict class_weight (fit keeps it)",
+        "sklearn_lra/_mixins.py",
+        "        return compute_sample_weight(self.class_weight, y)",
+        "        return None if incremental else compute_sample_weight(self.class_weight, y)",
+        RATES,
+    ),
+    Mutation(
+        "adaptive_rms_unweighted",
+        "adaptive_scale's root mean squares ignore the sample weights",
+        "sklearn_lra/rules/lra.py",
+        "    if sample_weight is None:\n        total = a.multiply(a).sum()",
+        "    if True:\n        total = a.multiply(a).sum()",
+        RATES,
+    ),
     # --- BP as MLPClassifier: the engine's share of the parity
     Mutation(
         "l2_over_rows",
@@ -313,24 +361,51 @@ def run(mutation):
     )
 
 
-def main(names):
+_HEADER = (
+    "# Planted bugs and the tests that catch them\n\n"
+    "Written by `python tests/mutations/run_mutations.py` (run from the repository "
+    "root); each bug is planted alone in a scratch copy of the package and the named "
+    "test modules are run with `pytest -x`. The last column is the first test that "
+    "failed.\n\n"
+    "| mutation | planted bug | file | result | first failing test |\n"
+    "|---|---|---|---|---|\n"
+)
+
+
+def _write_results(rows):
+    """Write RESULTS.md from ``{name: row}``, in the order of ``MUTATIONS``."""
+    ordered = [rows[m.name] for m in MUTATIONS if m.name in rows]
+    RESULTS.write_text(_HEADER + "\n".join(ordered) + "\n")
+
+
+def _recorded_rows():
+    """``{name: row}`` of the mutations still declared, as RESULTS.md holds them."""
+    declared = {m.name for m in MUTATIONS}
+    rows = {}
+    for line in RESULTS.read_text().splitlines() if RESULTS.exists() else []:
+        match = re.match(r"^\| `([^`]+)` \|", line)
+        if match and match.group(1) in declared:
+            rows[match.group(1)] = line
+    return rows
+
+
+def main(args):
+    update = "--update" in args
+    names = [a for a in args if a != "--update"]
+    unknown = set(names) - {m.name for m in MUTATIONS}
+    if unknown or (update and not names):
+        sys.exit(f"unknown mutations: {sorted(unknown)}" if unknown else "--update needs names")
     chosen = [m for m in MUTATIONS if not names or m.name in names]
-    rows, ok = [], True
+    rows, ok = {}, True
     for m in chosen:
         status, detail, seconds = run(m)
         ok &= status == "killed"
         print(f"{m.name:34s} {status:8s} {detail}  ({seconds:.0f} s)", flush=True)
-        rows.append(f"| `{m.name}` | {m.description} | `{m.path}` | {status} | `{detail}` |")
+        rows[m.name] = f"| `{m.name}` | {m.description} | `{m.path}` | {status} | `{detail}` |"
     if not names:
-        RESULTS.write_text(
-            "# Planted bugs and the tests that catch them\n\n"
-            "Written by `python tests/mutations/run_mutations.py` (run from the repository "
-            "root); each bug is planted alone in a scratch copy of the package and the named "
-            "test modules are run with `pytest -x`. The last column is the first test that "
-            "failed.\n\n"
-            "| mutation | planted bug | file | result | first failing test |\n"
-            "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
-        )
+        _write_results(rows)
+    elif update:
+        _write_results({**_recorded_rows(), **rows})
     return 0 if ok else 1
 
 
