@@ -366,7 +366,8 @@ _HEADER = (
     "Written by `python tests/mutations/run_mutations.py` (run from the repository "
     "root); each bug is planted alone in a scratch copy of the package and the named "
     "test modules are run with `pytest -x`. The last column is the first test that "
-    "failed.\n\n"
+    "failed. A run with `--update` rewrites only the rows of the mutations it "
+    "names.\n\n"
     "| mutation | planted bug | file | result | first failing test |\n"
     "|---|---|---|---|---|\n"
 )
