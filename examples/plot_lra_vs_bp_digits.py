@@ -6,9 +6,10 @@ LRA against back-propagation on the digits
 Train the same 64-128-128-10 tanh network on scikit-learn's bundled 8x8
 handwritten digits twice: with local representation alignment
 (:class:`~sklearn_lra.LRAClassifier`) and with back-propagation
-(:class:`~sklearn_lra.BPClassifier`). LRA starts from all-zero weights, its
-default; back-propagation starts from a Glorot initialisation, since from
-zeros it cannot train its hidden layers at all (see
+(:class:`~sklearn_lra.BPClassifier`). LRA starts from all-zero weights (the
+paper's null start; its default is a random one); back-propagation starts
+from a Glorot initialisation, since from zeros it cannot train its hidden
+layers at all (see
 :ref:`sphx_glr_auto_examples_plot_zero_initialisation.py`).
 
 We compare test accuracy, training time and learning curves.
