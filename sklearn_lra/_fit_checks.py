@@ -130,17 +130,18 @@ def _informative(out, Y, sw, output_name):
     """Whether outputs whose loss is the constant's still carry what was learned.
 
     An overconfident classifier can rank well and be right often with a
-    cross-entropy above the priors', and a regressor's outputs can follow
-    ``y`` at the wrong scale: both learned. A classifier counts when its
-    training error is at most ``1 - _ACCURACY_MARGIN`` times the majority
-    class's (per label for logistic outputs); a regressor when an affine
-    rescaling of its outputs would explain ``MARGIN`` of the variance of
-    ``y``, which its loss without rescaling may not.
+    cross-entropy above the priors': its predicted classes are learned. A
+    classifier counts when its training error is at most
+    ``1 - _ACCURACY_MARGIN`` times the majority class's (per label for
+    logistic outputs). A regressor never does: ``predict`` returns its
+    outputs as they are, so outputs that follow ``y`` at the wrong scale or
+    offset still predict worse than the mean (a diverging fit stopped by the
+    tolerance rule, say, with a training R^2 far below zero).
     """
     Y = np.asarray(Y, dtype=np.float64)
     out = np.asarray(out, dtype=np.float64)
     if output_name == "identity":
-        return _explained_variance(out, Y, sw) >= MARGIN
+        return False
     if output_name == "softmax":
         right = out.argmax(axis=1) == Y.argmax(axis=1)
         majority = np.average(Y, axis=0, weights=sw).max()
@@ -150,21 +151,6 @@ def _informative(out, Y, sw, output_name):
         majority = np.maximum(frequency, 1 - frequency).mean()
     error = 1 - np.average(right.mean(axis=1) if right.ndim == 2 else right, weights=sw)
     return error <= (1 - _ACCURACY_MARGIN) * (1 - majority)
-
-
-def _explained_variance(out, Y, sw):
-    """Share of the variance of ``Y`` that the best affine map of each output explains.
-
-    Per output it is the squared (weighted) correlation of output and target;
-    the outputs are pooled by their targets' variances, as the squared loss sums them.
-    """
-    out = out - np.average(out, axis=0, weights=sw)
-    Y = Y - np.average(Y, axis=0, weights=sw)
-    cov = np.average(out * Y, axis=0, weights=sw)
-    var_out = np.average(out * out, axis=0, weights=sw)
-    var_y = np.average(Y * Y, axis=0, weights=sw)
-    explained = np.divide(cov**2, var_out, out=np.zeros_like(cov), where=var_out > 0)
-    return float(explained.sum() / var_y.sum())
 
 
 def constant_loss(Y, sw, loss_fn):
