@@ -28,7 +28,7 @@ from contextlib import contextmanager
 #: 784-256x3-10 at batch 50 in float32 is about 2**23, 64-256x2-10 (digits)
 #: at batch 200 in float64 about 2**24, at batch 32 about 2**21. Above it,
 #: the threads follow the load (:func:`choose_threads`).
-#: ``benchmarks/threads.py`` reports one thread against the default on an
+#: ``benchmarks/speed/threads.py`` reports one thread against the default on an
 #: idle machine for networks on both sides of it.
 SMALL_WORK = 2**22
 

@@ -9,11 +9,11 @@ import pytest
 
 import sklearn_lra
 
-FOLDER = Path(__file__).resolve().parents[1] / "benchmarks"
+FOLDER = Path(__file__).resolve().parents[1] / "benchmarks" / "speed"
 
 
 def load_script(name):
-    """A benchmark script imported by path (with its folder importable, for ``_common``)."""
+    """A speed benchmark imported by path (with its folder importable, for ``_common``)."""
     if str(FOLDER) not in sys.path:
         sys.path.insert(0, str(FOLDER))
     spec = importlib.util.spec_from_file_location(name, FOLDER / f"{name}.py")
@@ -33,14 +33,24 @@ def tables_of(report):
 def test_every_script_is_run_by_the_runner_or_documented_apart():
     runner = load_script("run_benchmarks")
     scripts = {p.name for p in FOLDER.glob("*.py") if not p.name.startswith("_")}
-    apart = {"run_benchmarks.py", "threads.py", "run_presets.py"} | {
-        p
-        for p in scripts
-        if p.startswith(
-            ("tabular", "lra_defaults", "lra_knobs", "lra_epochs", "lra_zero", "nonlinear_defaults")
-        )
-    }
+    apart = {"run_benchmarks.py", "threads.py"}
     assert set(runner.SCRIPTS) == scripts - apart
+
+
+def test_every_script_sits_in_one_part_and_is_in_the_index():
+    """benchmarks/ holds three parts; its README names every script of each."""
+    root = FOLDER.parent
+    assert {p.name for p in root.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        "speed",
+        "tabular",
+        "studies",
+    }
+    assert not list(root.glob("*.py"))
+    index = (root / "README.md").read_text(encoding="utf-8")
+    for part in ("speed", "tabular", "studies"):
+        for script in (root / part).glob("*.py"):
+            if not script.name.startswith("_"):
+                assert f"`{script.name}`" in index, f"{part}/{script.name}"
 
 
 def test_profile_section_ranks_the_functions_of_one_epoch():

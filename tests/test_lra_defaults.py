@@ -1,7 +1,7 @@
 """LRA's defaults: the cause of underfitting from zeros, the folded gain, zeros one step away.
 
 The numbers behind the defaults are in ``doc/lra_defaults.md``
-(``benchmarks/lra_defaults_study.py``); these tests check the facts the
+(``benchmarks/studies/lra_defaults_study.py``); these tests check the facts the
 choice rests on, derived from the equations rather than from the package's
 helpers.
 """

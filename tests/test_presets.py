@@ -101,7 +101,7 @@ def test_preset_trains_on_digits(name, epochs, max_error, digits):
     """Each preset, in its own network (3 x 256 tanh), learns digits.
 
     The 2018 preset starts from zeros and stays at chance for about ten
-    epochs before it learns. ``benchmarks/run_presets.py`` trains both for
+    epochs before it learns. ``benchmarks/studies/run_presets.py`` trains both for
     the papers' 100 epochs.
     """
     X_train, X_test, y_train, y_test = digits

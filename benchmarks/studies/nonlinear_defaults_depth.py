@@ -1,0 +1,122 @@
+"""LRA's, FA's and DFA's candidate defaults across depth, on MNIST validation rows.
+
+The nonlinear-tables study (``doc/lra_defaults.md``, "Random start") moves
+LRA's default start from all-zero to random weights, and FA's and DFA's
+optimizer. Deep networks are where such a change could hurt, so every
+candidate trains the rule's classifier (``--rule LRA``, ``FA`` or ``DFA``)
+with its defaults otherwise (LRA: tanh, SGD with Nesterov momentum 0.9, the
+fdbk form; FA and DFA: ReLU, feedback scale 0.1; each candidate pins what it
+varies) at three and eight hidden layers of 256 units, on the first 10,000
+official MNIST training rows, for 10 epochs, and is scored on the last 10,000
+training rows (validation; the test set is never read). Writes
+``benchmarks/studies/nonlinear_defaults/depth.csv`` (``depth_FA.csv``, ...) and prints
+the table quoted in ``doc/lra_defaults.md`` (``doc/tabular_defaults.md``).
+
+Run from the repository root::
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --n-jobs 2
+    OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --rule FA \
+        --n-jobs 2
+    OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --rule DFA \
+        --n-jobs 2
+"""
+
+import argparse
+import csv
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+
+import sklearn_lra
+from sklearn_lra.datasets import fetch_mnist
+
+OUT = Path(__file__).with_name("nonlinear_defaults") / "depth.csv"
+SEEDS = (0, 1, 2)
+# Every candidate pins the parameters it varies, so the table does not move
+# when the package's defaults do; BEFORE holds the values they had before.
+BEFORE = dict(batch_size=200, local_error="pre_window")
+CANDIDATES = {
+    "zeros, sgd 0.01 (before)": dict(init="zeros", learning_rate_init=0.01, **BEFORE),
+    "glorot, sgd 0.03": dict(init="glorot_uniform", learning_rate_init=0.03, **BEFORE),
+    "glorot, adam 3e-3": dict(
+        init="glorot_uniform", solver="adam", learning_rate_init=3e-3, **BEFORE
+    ),
+    "he, sgd 0.01, batch 64": dict(
+        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window"
+    ),
+    "he, sgd 0.01, batch 64, post_derivative (chosen)": dict(
+        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="post_derivative"
+    ),
+    "mlp x2, sgd 0.03, batch 64, post_derivative": dict(
+        init="mlp",
+        init_scale=2.0,
+        learning_rate_init=0.03,
+        batch_size=64,
+        local_error="post_derivative",
+    ),
+}
+#: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
+FEEDBACK_CANDIDATES = {
+    "sgd 0.01, batch min(200, n) (before)": dict(
+        solver="sgd", learning_rate_init=0.01, batch_size=200
+    ),
+    "sgd 0.01, batch 64": dict(solver="sgd", learning_rate_init=0.01, batch_size=64),
+    "adam 3e-3, batch min(200, n)": dict(solver="adam", learning_rate_init=3e-3, batch_size=200),
+}
+FEEDBACK_PINNED = dict(activation="relu", feedback_scale=0.1)
+SIZES = {"3 x 256": (256,) * 3, "8 x 256": (256,) * 8}
+
+
+def _candidates(rule):
+    """The candidates of ``rule``: name -> parameters."""
+    if rule == "LRA":
+        return CANDIDATES
+    return {name: {**FEEDBACK_PINNED, **p} for name, p in FEEDBACK_CANDIDATES.items()}
+
+
+def _fit(rule, name, size, seed, data, extra):
+    X_fit, y_fit, X_val, y_val = data
+    warnings.simplefilter("ignore")
+    params = {**_candidates(rule).get(name, {}), **extra.get(name, {})}
+    est = getattr(sklearn_lra, f"{rule}Classifier")(
+        hidden_layer_sizes=SIZES[size],
+        max_iter=10,
+        n_iter_no_change=np.inf,
+        random_state=seed,
+        **params,
+    ).fit(X_fit, y_fit)
+    return name, size, seed, 100 * (1 - est.score(X_val, y_val))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--rule", choices=["LRA", "FA", "DFA"], default="LRA")
+    p.add_argument("--n-jobs", type=int, default=1)
+    p.add_argument("--extra", default="{}", help="JSON: more candidates, name -> params")
+    args = p.parse_args(argv)
+    extra = json.loads(args.extra)
+    cands = _candidates(args.rule)
+    names = list(cands) + [n for n in extra if n not in cands]
+    X, y = fetch_mnist(subset="train", return_X_y=True)
+    data = (X[:10000], y[:10000], X[50000:], y[50000:])
+    jobs = [(n, s, seed) for n in names for s in SIZES for seed in SEEDS]
+    rows = Parallel(n_jobs=args.n_jobs)(delayed(_fit)(args.rule, *j, data, extra) for j in jobs)
+    out = OUT if args.rule == "LRA" else OUT.with_name(f"depth_{args.rule}.csv")
+    out.parent.mkdir(exist_ok=True)
+    with open(out, "w", newline="") as f:
+        csv.writer(f).writerows([("setting", "size", "seed", "validation_error"), *rows])
+    print("| setting | " + " | ".join(SIZES) + " |")
+    print("|---|" + "---:|" * len(SIZES))
+    for name in names:
+        cells = []
+        for size in SIZES:
+            errs = [e for n, s, _, e in rows if n == name and s == size]
+            cells.append(f"{np.mean(errs):.2f} ({', '.join(f'{e:.2f}' for e in errs)})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
