@@ -316,7 +316,7 @@ def test_the_warning_is_a_convergence_warning():
 def test_a_regressor_worse_than_the_mean_warns_even_when_its_outputs_follow_y():
     """A diverging regressor stopped by the tolerance rule predicts worse than the mean: it warns.
 
-    On collinear inputs (a spectrum-like table) FA's steps at 3e-2 overshoot
+    On collinear inputs (a spectrum-like table) FA's adam steps at 3e-2 overshoot
     from the first epoch; the tolerance stop ends the fit on a loss far above
     the constant's. Its outputs still correlate with y, but predict returns
     them unrescaled, so the training R^2 is far below zero.
@@ -325,12 +325,12 @@ def test_a_regressor_worse_than_the_mean_warns_even_when_its_outputs_follow_y():
     X = rng.randn(200, 100)
     X[:, 1:] = X[:, :1] + 0.01 * rng.randn(200, 99)
     y = X[:, 0] + 0.3 * rng.randn(200)
-    est = FARegressor(learning_rate_init=0.03, random_state=0)
+    est = FARegressor(solver="adam", learning_rate_init=0.03, random_state=0)
     with pytest.warns(LearnedNothingWarning, match="learned nothing"):
         est.fit(X, y)
     assert est.score(X, y) < -1
     # The same fit at a tenth of the step learns, and says nothing.
     with warnings.catch_warnings():
         warnings.simplefilter("error", LearnedNothingWarning)
-        good = FARegressor(learning_rate_init=0.003, random_state=0).fit(X, y)
+        good = FARegressor(solver="adam", learning_rate_init=0.003, random_state=0).fit(X, y)
     assert good.score(X, y) > 0.8
