@@ -34,7 +34,7 @@ accuracy of the timed fits too, which is the one the race reached.
 PyTorch's fit is its training loop for the same epochs.
 
 Entries use their estimators' defaults (one hidden layer of 100 units,
-minibatches of 200), so that the comparison is the one a user makes:
+minibatches of ``batch_size='auto'``), so that the comparison is the one a user makes:
 BPClassifier and MLPClassifier with Adam (their default) and with SGD
 (``solver='sgd'``, the rest default), LRAClassifier with its defaults, and,
 when ``torch`` is installed, the same network and optimisers in PyTorch on
