@@ -335,8 +335,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
                 f"{type(self).__name__} uses the derivative of the activation to send "
                 f"its learning signal to the hidden layers, and "
                 f"activation={self.activation!r} has a zero derivative almost "
-                "everywhere: only the output layer will learn. Use LRAClassifier / "
-                "LRARegressor, or a differentiable activation.",
+                f"everywhere: only the output layer will learn. {rule.derivative_remedy()}",
                 UserWarning,
             )
 

@@ -239,3 +239,19 @@ def test_auto_init_never_warns_for_differentiable_units(rule, activation, digits
     """``init='auto'`` picks an initialisation the rule trains from."""
     _, named = _fit(rule, activation, "auto", OPTIMIZERS[0], digits)
     assert not named
+
+
+def test_lra_regressor_with_signum_units_is_told_to_use_the_window():
+    """LRARegressor's default miss uses phi': with signum units it warns, naming the window."""
+    X, y = np.random.RandomState(0).rand(30, 3), np.random.RandomState(1).rand(30)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LRARegressor(activation="sign", max_iter=2, random_state=0).fit(X, y)
+    before = [str(w.message) for w in caught if "uses the derivative" in str(w.message)]
+    assert len(before) == 1 and "local_error='pre_window'" in before[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LRARegressor(activation="sign", local_error="pre_window", max_iter=2, random_state=0).fit(
+            X, y
+        )
+    assert not [w for w in caught if "uses the derivative" in str(w.message)]

@@ -168,7 +168,10 @@ def _identity_network(activation, n_units):
     One hidden layer of ``n_units`` units, ``W_1 = W_2 = I`` and zero biases.
     """
     X = np.zeros((4, n_units))
-    est = LRARegressor(hidden_layer_sizes=(n_units,), activation=activation, max_iter=1)
+    # The window's miss trains every activation (the fit only makes the attributes).
+    est = LRARegressor(
+        hidden_layer_sizes=(n_units,), activation=activation, local_error="pre_window", max_iter=1
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, np.zeros((4, n_units)))

@@ -38,6 +38,10 @@ class LearningRule:
     def __init__(self, estimator):
         self.estimator = estimator
 
+    def derivative_remedy(self):
+        """What to do when the rule needs ``phi'`` and the activation has none."""
+        return "Use LRAClassifier / LRARegressor, or a differentiable activation."
+
     def zero_init_problem(self, activation):
         """Why all-zero forward weights cannot train with ``activation``, or None.
 

@@ -95,6 +95,15 @@ class LocalRepresentationAlignmentRule(LearningRule):
         """
         return "mlp" if self.form == "diff" else "he_uniform"
 
+    def derivative_remedy(self):
+        """The miss or form that trains without ``phi'``."""
+        if self.form == "diff":
+            return "Use form='fdbk' (which needs no derivative), or a differentiable activation."
+        return (
+            "Use local_error='pre_window' (the window trains signum units), or a "
+            "differentiable activation."
+        )
+
     def zero_init_problem(self, activation):
         """Why all-zero weights cannot train under these settings, or None."""
         if self.form == "diff":
