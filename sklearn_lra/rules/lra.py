@@ -650,10 +650,12 @@ _LRA_NOTES = """
     Because the error reaches hidden layers through ``E`` rather than
     ``W^T``, training starts from an all-zero initialisation: the first
     layer sees ``z_0 = X != 0`` and moves first, the layers above follow.
-    ``init='auto'`` therefore starts the ``fdbk`` and
-    ``lra_e`` forms from zeros, and ``diff`` (and ``'post_derivative'``
-    with ReLU or ReLU-6 units, whose ``phi'(0) = 0``) from Glorot's uniform
-    weights; an explicit ``init='zeros'`` where it cannot train warns.
+    ``init='zeros'`` trains the ``fdbk`` and ``lra_e`` forms that way; it
+    cannot train ``diff`` (nor ``'post_derivative'`` with ReLU or ReLU-6
+    units, whose ``phi'(0) = 0``), and warns there. ``init='auto'`` starts
+    the feedback forms from He's uniform weights, since from zeros a fixed
+    ``E`` confines the first layer to as many input directions as there are
+    outputs, and ``diff`` from MLPClassifier's initialisation.
 
     The full text of the 2018 paper was not available; the details above
     marked as options (where the miss is measured, the feedback scale,
