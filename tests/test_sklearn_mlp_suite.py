@@ -116,6 +116,8 @@ EXPECTED_WARNINGS = {
     "test_early_stopping": LearnedNothingWarning,
     # Its regressor fits (tol=0.1) stop on a plateau worse than predicting the mean.
     "test_mlp_param_dtypes": LearnedNothingWarning,
+    # tol=0.5 on unseeded data: some draws stop above the priors' loss.
+    "test_tolerance": LearnedNothingWarning,
     # The deliberate difference above: BP stops a diverging fit and says so.
     "test_mlp_diverging_loss": DivergenceWarning,
     # scikit-learn's test takes the log of predict_proba, where BP's is exactly 0.
