@@ -145,3 +145,43 @@ def check_choices(text, runs):
 def test_no_choice_of_a_report_is_made_on_test_error(name):
     text = (DOC / f"{name}.md").read_text(encoding="utf-8")
     check_choices(text, _runs(name))
+
+
+#: The provenance lines that record a re-render itself (its date; the runs whose
+#: configuration hash changed since the CSV was written): not part of the layout.
+RERENDER_NOTES = re.compile(
+    r"^- (Report and figures re-rendered from the CSV on |\d+ runs of the CSV were matched)"
+)
+
+
+def _without_rerender_notes(text):
+    """``text`` without the lines of :data:`RERENDER_NOTES`."""
+    return [line for line in text.splitlines() if not RERENDER_NOTES.match(line)]
+
+
+def test_rerendering_a_report_from_its_csv_gives_the_shipped_page(tmp_path, monkeypatch):
+    """The writer writes the shipped layout: the smallest report, re-rendered, is unchanged.
+
+    ``--from-csv`` on a copy of the report and its CSV (it trains nothing and
+    keeps the copy's date, hardware and versions) gives the shipped page line
+    for line, apart from the notes that record the re-render itself.
+    """
+    pytest.importorskip("matplotlib")
+    from sklearn_lra.experiments.cli import main
+
+    name = "results_null_init_20_epochs"
+    (tmp_path / "doc").mkdir()
+    for suffix in (".md", "_runs.csv"):
+        (tmp_path / "doc" / f"{name}{suffix}").write_bytes((DOC / f"{name}{suffix}").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    argv = ["reproduce", "--profile", "full", "--studies", "null_init", "--datasets", "mnist"]
+    argv += ["--n-jobs", "2", "--report", f"doc/{name}.md", "--from-csv", "--quiet"]
+    assert main(argv) == 0
+    shipped = (DOC / f"{name}.md").read_text(encoding="utf-8")
+    rendered = (tmp_path / "doc" / f"{name}.md").read_text(encoding="utf-8")
+    assert _without_rerender_notes(rendered) == _without_rerender_notes(shipped)
+    assert rendered.endswith("\n") and shipped.endswith("\n")
+    appendix = f"{name}_appendix.md"
+    assert (tmp_path / "doc" / appendix).read_text(encoding="utf-8") == (DOC / appendix).read_text(
+        encoding="utf-8"
+    )

@@ -28,10 +28,11 @@ from ._verdict import (
     SPREAD_RATIO,
     TEST_DESCRIPTION,
     TRAINED_BELOW,
+    _pct,
+    compare,
     evaluate_claims,
     evaluate_targets,
     init_spreads,
-    versus,
 )
 
 CSV_NAME = "runs.csv"
@@ -618,19 +619,57 @@ _HEADERS = {"dataset": "data set"}
 
 
 def _comparisons(rows, intro):
-    """LRA against every other rule of ``rows`` per setting, by the verdict's test."""
+    """LRA against every other rule of ``rows`` per setting, by the verdict's test.
+
+    Parameters
+    ----------
+    rows : list of dict
+        From :func:`make_rows`, one study.
+    intro : str
+        The sentence before the table.
+
+    Returns
+    -------
+    text : str
+        ``intro`` and a table with one row per comparison; empty without one.
+    """
     done = [r for r in rows if r["status"] in ("ok", "diverged")]
     lines = []
     for setting, group in group_rows(done, list(SETTING)).items():
         lra = [r for r in group if r["rule"] == "lra"]
         for rule in dict.fromkeys(r["rule"] for r in group):
-            other = [r for r in group if r["rule"] == rule]
             if lra and rule != "lra":
-                _, text = versus(lra, other, "LRA", rule_label(rule))
-                lines.append(f"- {setting[0]}, {setting[1]} hidden layers: {text}")
+                other = [r for r in group if r["rule"] == rule]
+                lines.append([setting[0], str(setting[1]), *_comparison_cells(lra, other, rule)])
     if not lines:
         return ""
-    return intro + "\n\n" + "\n".join(lines) + "\n"
+    return intro + "\n\n" + markdown_table(_COMPARISON_HEADER, lines, "lrrlrlrr") + "\n"
+
+
+_COMPARISON_HEADER = [
+    "data set",
+    "hidden layers",
+    "LRA",
+    "against",
+    "its error",
+    "verdict",
+    "difference (points)",
+    "95% CI (points)",
+]
+
+
+def _comparison_cells(lra, other, rule):
+    """The cells of one comparison: errors, outcome (bold unless a tie), difference, CI."""
+    diff = compare(lra, other)
+    outcome = diff.outcome if diff.outcome == "tie" else f"**{diff.outcome}**"
+    return [
+        _pct(summarise(lra).mean),
+        rule_label(rule),
+        _pct(summarise(other).mean),
+        outcome,
+        f"{100 * diff.mean:+.2f}",
+        f"[{100 * diff.low:+.2f}, {100 * diff.high:+.2f}]",
+    ]
 
 
 def _defaults_used(rows):
@@ -671,12 +710,25 @@ def _failures(rows):
 
 
 def _verdict_section(rows):
-    """Claims and targets with the numbers that decide them."""
-    parts = ["## Verdict\n", _thresholds(), "### The paper's claims\n"]
-    parts += [_render_verdict(v) for v in evaluate_claims(rows)]
-    parts.append("### The targets (MNIST and Fashion-MNIST only)\n")
-    parts += [_render_verdict(v) for v in evaluate_targets(rows)]
+    """Claims and targets: a summary table, then every check that decides them."""
+    verdicts = [
+        *((str(i), v) for i, v in enumerate(evaluate_claims(rows), 1)),
+        *((f"T{i}", v) for i, v in enumerate(evaluate_targets(rows), 1)),
+    ]
+    parts = [
+        "## Verdict\n",
+        _thresholds(),
+        "### Summary\n",
+        "Claims 1 to 4 are the paper's; T1 to T4 the stricter targets (MNIST and "
+        "Fashion-MNIST only).\n",
+        markdown_table(_SUMMARY_HEADER, [_summary_line(*lv) for lv in verdicts], "lllr") + "\n",
+        "### Every check\n",
+        markdown_table(["", "", "check"], [c for lv in verdicts for c in _check_lines(*lv)]) + "\n",
+    ]
     return "\n".join(parts)
+
+
+_SUMMARY_HEADER = ["", "claim or target", "verdict", "checks passed"]
 
 
 def _thresholds():
@@ -695,11 +747,40 @@ def _thresholds():
     )
 
 
-def _render_verdict(verdict):
-    """A verdict as a bold status line and a list of checks."""
-    lines = [f"**{verdict.title}: {verdict.status}.**\n"]
-    if not verdict.checks:
-        lines.append("- No results for this in the studies that were run.")
-    lines += [f"- {'✓' if c.passed else '✗'} {c.text}" for c in verdict.checks]
-    lines += [f"- (note) {n}" for n in verdict.notes]
-    return "\n".join(lines) + "\n"
+def _summary_line(label, verdict):
+    """A verdict's row of the summary: label, title, status, checks passed.
+
+    Parameters
+    ----------
+    label : str
+        ``'1'`` to ``'4'`` for the claims, ``'T1'`` to ``'T4'`` for the targets.
+    verdict : Verdict
+
+    Returns
+    -------
+    cells : list of str
+    """
+    checks = verdict.checks
+    passed = f"{sum(c.passed for c in checks)} of {len(checks)}" if checks else "—"
+    return [label, verdict.title, f"**{verdict.status}**", passed]
+
+
+def _check_lines(label, verdict):
+    """A verdict's rows of the table of checks: label, mark, the numbers.
+
+    Parameters
+    ----------
+    label : str
+        As in :func:`_summary_line`.
+    verdict : Verdict
+
+    Returns
+    -------
+    lines : list of list of str
+        One per check, then one per note; one saying so when there is no check.
+    """
+    none = [[label, "", "No results for this in the studies that were run."]]
+    lines = [] if verdict.checks else none
+    lines += [[label, "✓" if c.passed else "✗", c.text] for c in verdict.checks]
+    lines += [[label, "(note)", n] for n in verdict.notes]
+    return lines

@@ -289,18 +289,23 @@ def pivot_by_rule(rows, column="test_error"):
     return markdown_table(header, lines)
 
 
-def markdown_table(header, lines):
+def markdown_table(header, lines, align=None):
     """A GitHub-flavoured Markdown table.
 
     Parameters
     ----------
     header : list of str
     lines : list of list of str
+    align : str, default=None
+        One letter per column, ``'l'`` (default alignment) or ``'r'``
+        (right-aligned, for numbers); None leaves every column as is.
 
     Returns
     -------
     table : str
     """
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    rule = "".join("---:|" if a == "r" else "---|" for a in align or "l" * len(header))
+    top = "|" + "".join(f" {h} |" if h else " |" for h in header)
+    out = [top, "|" + rule]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in line) + " |" for line in lines]
     return "\n".join(out)

@@ -331,7 +331,7 @@ def evaluate_claims(rows):
 
 def claim_trains_deep(rows):
     """Claim 1: LRA trains (deep) networks on each data set of the rule comparison."""
-    verdict = Verdict("1. LRA trains deep networks on MNIST and Fashion-MNIST")
+    verdict = Verdict("LRA trains deep networks on MNIST and Fashion-MNIST")
     rules_rows = _ok_rows(rows, "rules")
     for (dataset, depth), group in group_rows(rules_rows, ["dataset", "depth"]).items():
         by_rule = _means(group, ["rule"])
@@ -349,7 +349,7 @@ def claim_trains_deep(rows):
 
 def claim_beats_fa_dtp(rows):
     """Claim 2: LRA has a lower mean test error than FA and DTP in the rule comparison."""
-    verdict = Verdict("2. LRA outperforms target propagation (DTP) and feedback alignment (FA)")
+    verdict = Verdict("LRA outperforms target propagation (DTP) and feedback alignment (FA)")
     rules_rows = _ok_rows(rows, "rules")
     for (dataset, depth), group in group_rows(rules_rows, ["dataset", "depth"]).items():
         by_rule = _means(group, ["rule"])
@@ -367,7 +367,7 @@ def claim_beats_fa_dtp(rows):
 
 def claim_null_init(rows):
     """Claim 3: LRA trains from all-zero weights with tanh, relu6, softplus and sign."""
-    verdict = Verdict("3. LRA trains from a null (all-zero) initialisation")
+    verdict = Verdict("LRA trains from a null (all-zero) initialisation")
     zero_rows = [r for r in _ok_rows(rows, "null_init") if _is_zeros(r)]
     for (dataset, activation), group in group_rows(zero_rows, ["dataset", "activation"]).items():
         by_rule = _means(group, ["rule"])
@@ -417,7 +417,7 @@ def init_spreads(rows):
 def claim_init_sensitivity(rows):
     """Claim 4: LRA's init-to-init spread is at most a third of BP's, and LRA always trains."""
     verdict = Verdict(
-        "4. LRA is much less sensitive to the initialisation than BP and succeeds where "
+        "LRA is much less sensitive to the initialisation than BP and succeeds where "
         f"BP fails (spread across inits at most {SPREAD_RATIO:.2g} of BP's; LRA trains "
         "from every init)"
     )
