@@ -51,14 +51,20 @@ def main():
                     max_iter=10, n_iter_no_change=np.inf, random_state=seed, **params, **arch
                 ).fit(X_fit, y_fit)
                 rows.append((name, size, seed, 100 * (1 - est.score(X_val, y_val))))
-    OUT.parent.mkdir(exist_ok=True)
-    with open(OUT, "w", newline="") as f:
+    write_and_print(rows, OUT, list(CANDIDATES), list(SIZES))
+
+
+def write_and_print(rows, out, names, sizes):
+    """Write ``(setting, size, seed, validation_error)`` rows to ``out`` (CSV) and
+    print the Markdown table of their means, each with its seeds' values."""
+    out.parent.mkdir(exist_ok=True)
+    with open(out, "w", newline="") as f:
         csv.writer(f).writerows([("setting", "size", "seed", "validation_error"), *rows])
-    print("| setting | " + " | ".join(SIZES) + " |")
-    print("|---|" + "---:|" * len(SIZES))
-    for name in CANDIDATES:
+    print("| setting | " + " | ".join(sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for name in names:
         cells = []
-        for size in SIZES:
+        for size in sizes:
             errs = [e for n, s, _, e in rows if n == name and s == size]
             cells.append(f"{np.mean(errs):.2f} ({', '.join(f'{e:.2f}' for e in errs)})")
         print(f"| {name} | " + " | ".join(cells) + " |")

@@ -22,8 +22,8 @@ Run from the repository root::
 """
 
 import argparse
-import csv
 import json
+import sys
 import warnings
 from pathlib import Path
 
@@ -32,6 +32,9 @@ from joblib import Parallel, delayed
 
 import sklearn_lra
 from sklearn_lra.datasets import fetch_mnist
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lra_defaults_depth import write_and_print  # noqa: E402
 
 OUT = Path(__file__).with_name("nonlinear_defaults") / "depth.csv"
 SEEDS = (0, 1, 2)
@@ -47,7 +50,7 @@ CANDIDATES = {
     "he, sgd 0.01, batch 64": dict(
         init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window"
     ),
-    "he, sgd 0.01, batch 64, post_derivative (chosen)": dict(
+    "he, sgd 0.01, batch 64, post_derivative": dict(
         init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="post_derivative"
     ),
     "mlp x2, sgd 0.03, batch 64, post_derivative": dict(
@@ -105,17 +108,7 @@ def main(argv=None):
     jobs = [(n, s, seed) for n in names for s in SIZES for seed in SEEDS]
     rows = Parallel(n_jobs=args.n_jobs)(delayed(_fit)(args.rule, *j, data, extra) for j in jobs)
     out = OUT if args.rule == "LRA" else OUT.with_name(f"depth_{args.rule}.csv")
-    out.parent.mkdir(exist_ok=True)
-    with open(out, "w", newline="") as f:
-        csv.writer(f).writerows([("setting", "size", "seed", "validation_error"), *rows])
-    print("| setting | " + " | ".join(SIZES) + " |")
-    print("|---|" + "---:|" * len(SIZES))
-    for name in names:
-        cells = []
-        for size in SIZES:
-            errs = [e for n, s, _, e in rows if n == name and s == size]
-            cells.append(f"{np.mean(errs):.2f} ({', '.join(f'{e:.2f}' for e in errs)})")
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    write_and_print(rows, out, names, list(SIZES))
 
 
 if __name__ == "__main__":
