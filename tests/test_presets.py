@@ -25,7 +25,8 @@ EXPECTED = {
         init="normal",
         init_scale=0.1,
         solver="sgd",
-        learning_rate_init=0.01,
+        # The authors' 0.001 on the sum over 50 rows, in the averaged convention.
+        learning_rate_init=0.05,
         momentum=0.0,
         batch_size=50,
         update_cap=None,
@@ -112,6 +113,64 @@ def test_preset_trains_on_digits(name, epochs, max_error, digits):
     assert 1 - est.score(X_test, y_test) <= max_error
     if name == "lra_e_2019":
         assert not any(b.any() for b in est.intercepts_)
+
+
+def _authors_lra_e_step(X, Y, coefs, feedback, step=0.001, beta=0.1, gamma=1.0):
+    """One minibatch update of LRA-E as the authors' code writes it.
+
+    Written from the published code (AnkurMali/LRA-E, ``mnist.py``), not from
+    the package: tanh layers without biases, a softmax output whose error is
+    ``z - y``; from the top down the target of hidden layer ``l`` is
+    ``tanh(a_l - beta * e_{l+1} E_{l+1})`` and its error the unit's output
+    minus that target; every update is the *sum* over the minibatch of
+    ``h_{l-1}^T e_l``, stepped by ``step``; ``E_l`` moves by ``gamma`` times
+    the transpose of its layer's update.
+    """
+    outs, pres = [X], []
+    for W in coefs[:-1]:
+        pres.append(outs[-1] @ W)
+        outs.append(np.tanh(pres[-1]))
+    logits = outs[-1] @ coefs[-1]
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    z /= z.sum(axis=1, keepdims=True)
+    errors = [None] * len(coefs)
+    errors[-1] = z - Y
+    for k in range(len(coefs) - 1, 0, -1):
+        displacement = errors[k] @ feedback[k - 1]
+        errors[k - 1] = outs[k] - np.tanh(pres[k - 1] - beta * displacement)
+    sums = [outs[k].T @ errors[k] for k in range(len(coefs))]
+    new_coefs = [W - step * dW for W, dW in zip(coefs, sums)]
+    new_feedback = [E - step * gamma * sums[k + 1].T for k, E in enumerate(feedback)]
+    return new_coefs, new_feedback
+
+
+def test_lra_e_preset_steps_as_the_authors_code():
+    """One minibatch of 50 rows moves W and E exactly as the authors' code does.
+
+    The authors step by 0.001 along the sum over the minibatch; the preset's
+    ``learning_rate_init`` (the package averages over the minibatch) must give
+    the same step per row.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 7)
+    y = np.arange(50) % 3
+    est = LRAClassifier.from_paper(
+        "lra_e_2019", hidden_layer_sizes=(6, 5, 4), max_iter=1, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one epoch ends without convergence
+        est.fit(X, y)  # a random state to step from (the first step included)
+        coefs = [W.copy() for W in est.coefs_]
+        feedback = [E.copy() for E in est.feedback_matrices_]
+        est.set_params(warm_start=True).fit(X, y)  # one more minibatch: all 50 rows
+    want_coefs, want_feedback = _authors_lra_e_step(X, one_hot(y, 3), coefs, feedback)
+    moved = max(np.abs(a - b).max() for a, b in zip(want_coefs, coefs))
+    assert moved > 1e-4  # the step is not vanishingly small, so the check can fail
+    for got, want in zip(est.coefs_, want_coefs):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    for got, want in zip(est.feedback_matrices_, want_feedback):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    assert not any(b.any() for b in est.intercepts_)
 
 
 # ------------------------------------------------------------------- use_bias

@@ -21,7 +21,10 @@ _COMMON = {
     "hidden_layer_sizes": (256, 256, 256),
     "solver": "sgd",
     "learning_rate": "constant",
-    "learning_rate_init": 0.01,
+    # The authors' code steps by 0.001 along the *sum* of the updates over a
+    # minibatch of 50 rows; this package averages over the minibatch, so the
+    # same step per row is 0.001 * 50 = 0.05.
+    "learning_rate_init": 0.05,
     "momentum": 0.0,
     "nesterovs_momentum": False,
     "batch_size": 50,
@@ -67,8 +70,9 @@ SOURCES = {
     "lra_e_2019": (
         "Ororbia and Mali, AAAI 2019, as the authors' public code sets it: beta 0.1; "
         "E drawn N(0, 1) and learned along dW^T at gamma = 1; weights N(0, 0.1^2) (the "
-        "paper says a variance of 0.05); no biases; plain SGD at 0.01, minibatches of "
-        "50, 100 epochs; post-activation miss with the squared loss; no caps; three "
+        "paper says a variance of 0.05); no biases; plain SGD stepping by 0.001 along the sum over "
+        "minibatches of 50 rows (0.05 in this package's convention, which averages), 100 "
+        "epochs; post-activation miss with the squared loss; no caps; three "
         "hidden layers of 256 tanh units (the paper also reports 5 and 8)."
     ),
     "lra_fdbk_2018": (

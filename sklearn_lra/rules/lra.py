@@ -475,8 +475,10 @@ class _LRA(BaseNetwork):
             ``'lra_e_2019'``: LRA-E (Ororbia and Mali, AAAI 2019) as the
             authors' code sets it: ``form='lra_e'``, ``beta=0.1``, ``E`` of
             standard deviation 1 learned at ``gamma=1``, weights
-            ``N(0, 0.1^2)``, no biases (``use_bias=False``), plain SGD at
-            0.01 with minibatches of 50 for 100 epochs, the post-activation
+            ``N(0, 0.1^2)``, no biases (``use_bias=False``), plain SGD with
+            minibatches of 50 for 100 epochs at the authors' step (0.001
+            along the sum over a minibatch, ``learning_rate_init=0.05`` in
+            this package's averaged convention), the post-activation
             miss with the squared loss, no caps, three hidden layers of 256
             tanh units.
             ``'lra_fdbk_2018'``: LRA-fdbk of the 2018 paper as far as it is
