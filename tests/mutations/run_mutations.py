@@ -345,6 +345,12 @@ def run(mutation):
             "-q",
             "-p",
             "no:cacheprovider",
+            # One process, without pyproject's "-n auto": under xdist, -x ends the run as
+            # interrupted (exit 2, which reads as an error) and the first failure is a race.
+            "-o",
+            "addopts=",
+            "-p",
+            "no:xdist",
             *mutation.tests,
         ]
         proc = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, text=True)
