@@ -6,6 +6,7 @@ read from the profiles, so that a changed range in the code fails a test.
 
 import csv
 import math
+import re
 import statistics
 from collections import Counter
 
@@ -14,10 +15,11 @@ import pytest
 from sklearn_lra.experiments import _profiles, expand_study, get_profile, parse_init
 from sklearn_lra.experiments._grid import TUNED, Study, variant_label
 from sklearn_lra.experiments._search import draw_configurations
+from sklearn_lra.experiments._verdict import claim_beats_fa_dtp
 from sklearn_lra.experiments.cli import main
 from sklearn_lra.rules._presets import PRESETS
 
-from .test_experiments import tiny_study
+from .test_experiments import row, tiny_study
 
 RULES = ("lra", "bp", "fa", "dfa", "dtp", "lra_fdbk_2018", "lra_e_2019")
 PRESET_NAMES = ("lra_fdbk_2018", "lra_e_2019")
@@ -260,6 +262,27 @@ def test_a_configurations_init_replaces_the_studys():
     assert [(p["init"], p["init_scale"]) for p in params] == [("zeros", None), ("normal", 0.3)]
 
 
+# ----------------------------------------------------------------- the verdict
+
+
+def test_claim_2_reads_the_retrained_choices_when_a_tuning_study_ran():
+    """The rule comparison says LRA wins; the tuned runs, every form of LRA against FA,
+    DFA and DTP, decide the claim."""
+    rules = [row(r, e, depth=8) for r, e in {"lra": 0.02, "fa": 0.06, "dtp": 0.06}.items()]
+    assert claim_beats_fa_dtp(rules).status == "reproduced"
+    tuned_errors = {"lra": 0.02, "lra_fdbk_2018": 0.02, "lra_e_2019": 0.05}
+    tuned_errors.update(fa=0.04, dfa=0.04, dtp=0.04)
+    tuned = [row(r, e, kind=TUNED, depth=8) for r, e in tuned_errors.items()]
+    search = [row("lra", 0.5, kind="tuning", depth=8)]
+    verdict = claim_beats_fa_dtp(rules + tuned + search)
+    assert len(verdict.checks) == 9  # three forms of LRA x three rivals
+    assert [c.passed for c in verdict.checks] == [True] * 6 + [False] * 3
+    assert verdict.checks[-1].text.startswith("mnist, 8 hidden layers: LRA-E 2019 5.00% vs DTP")
+    assert "tuning study" in verdict.notes[0]
+    # a tuning study whose search is unfinished: the claim waits for it
+    assert claim_beats_fa_dtp(rules + search).status == "not evaluated"
+
+
 # ----------------------------------------------------------------- end to end
 
 
@@ -322,3 +345,22 @@ def test_small_profile_report_gives_each_choice_with_its_retrained_test_error(sm
         assert len(errors) == 2
         printed = cells[header.index("retrained test error (%)")]
         assert printed == f"{statistics.mean(errors):.2f} ± {statistics.stdev(errors):.2f}"
+
+
+def test_small_profile_verdict_on_claim_2_reads_the_tuning_study(small_report):
+    text, rows = small_report
+    assert "reads the tuning study's retrained choices" in text.split("## (d)")[0]
+    checks = [line for line in text.split("### Every check")[1].splitlines() if "| 2 |" in line]
+    assert any("Read from the tuning study's retrained choices" in c for c in checks)
+    compared = [c for c in checks if " vs " in c]
+    assert len(compared) == 9  # digits, 3 layers: LRA and both presets x FA, DFA, DTP
+    tuned = {}
+    for r in rows:
+        if r["kind"] == TUNED:
+            tuned.setdefault(r["rule"], []).append(100 * float(r["test_error"]))
+    labels = {"LRA": "lra", "LRA-fdbk 2018": "lra_fdbk_2018", "LRA-E 2019": "lra_e_2019"}
+    labels.update(FA="fa", DFA="dfa", DTP="dtp")
+    for check in compared:
+        a, ea, b, eb = re.search(r"layers: (.+?) ([\d.]+)% vs (.+?) ([\d.]+)%", check).groups()
+        assert float(ea) == pytest.approx(statistics.mean(tuned[labels[a]]), abs=0.006)
+        assert float(eb) == pytest.approx(statistics.mean(tuned[labels[b]]), abs=0.006)

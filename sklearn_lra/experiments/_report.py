@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ._data import DATASETS, DATASETS_BEFORE_VALIDATION, N_VALIDATION
 from ._grid import TUNED, variant_label
-from ._registry import rule_label
+from ._registry import PRESET_RULES, rule_label
 from ._runner import first_line
 from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
 from ._tables import (
@@ -28,11 +28,13 @@ from ._verdict import (
     SPREAD_RATIO,
     TEST_DESCRIPTION,
     TRAINED_BELOW,
+    TUNED_RIVALS,
     _pct,
     compare,
     evaluate_claims,
     evaluate_targets,
     init_spreads,
+    reads_tuning,
 )
 
 CSV_NAME = "runs.csv"
@@ -277,9 +279,11 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=(), prov
         protocol(profile, rows),
         _provenance(profile, rows, command, notes, provenance or {}),
     ]
+    from_tuning = reads_tuning(rows)
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
-        parts.append(_study_section(study, study_rows, figures.get(study.name, []), base_dir))
+        drawn = figures.get(study.name, [])
+        parts.append(_study_section(study, study_rows, drawn, base_dir, from_tuning))
     parts.append(_verdict_section(rows))
     return "\n".join(parts)
 
@@ -473,8 +477,12 @@ def _versions():
 # --------------------------------------------------------------- studies
 
 
-def _study_section(study, rows, figures, base_dir):
-    """One study: what it shows, its settings, its table, spreads and figures."""
+def _study_section(study, rows, figures, base_dir, claim_2_from_tuning=False):
+    """One study: what it shows, its settings, its table, spreads and figures.
+
+    ``claim_2_from_tuning`` says under a rule comparison that the verdict on
+    claim 2 reads a tuning study instead.
+    """
     parts = [f"## {study.title}\n"]
     if study.description:
         parts.append(study.description + "\n")
@@ -491,6 +499,12 @@ def _study_section(study, rows, figures, base_dir):
     if study.kind == "rules":
         intro = "LRA against every other rule (test error, the verdict's test):"
         parts.append(_comparisons(rows, intro))
+        if claim_2_from_tuning:
+            parts.append(
+                "The verdict on claim 2 (LRA outperforms DTP and FA) and target T2 reads the "
+                "tuning study's retrained choices, where every rule has the same budget, not "
+                "this comparison at the settings the profile pins.\n"
+            )
     if study.kind == "ablation":
         parts.append(_ablation_choices(study, rows))
     if study.kind == "init_sensitivity":
@@ -569,6 +583,15 @@ def _tuning_section(study, rows):
     )
     parts.append(
         _comparisons(final, "With the same budget for every rule (test error, the verdict's test):")
+    )
+    for preset in (r for r in PRESET_RULES if r in study.rules):
+        rivals = ", ".join(rule_label(r) for r in TUNED_RIVALS)
+        intro = f"{rule_label(preset)} against {rivals}, with the same budget (test error):"
+        parts.append(_comparisons(final, intro, lead=preset, rivals=TUNED_RIVALS))
+    parts.append(
+        "The verdict on claim 2 (LRA outperforms DTP and FA) and target T2 reads these "
+        "retrained choices: the package's LRA and both presets, each against "
+        f"{', '.join(rule_label(r) for r in TUNED_RIVALS)}.\n"
     )
     return "\n".join(p for p in parts if p)
 
@@ -675,8 +698,8 @@ def _final_table(rows):
 _HEADERS = {"dataset": "data set"}
 
 
-def _comparisons(rows, intro):
-    """LRA against every other rule of ``rows`` per setting, by the verdict's test.
+def _comparisons(rows, intro, lead="lra", rivals=None):
+    """One rule against the others of ``rows`` per setting, by the verdict's test.
 
     Parameters
     ----------
@@ -684,6 +707,10 @@ def _comparisons(rows, intro):
         From :func:`make_rows`, one study.
     intro : str
         The sentence before the table.
+    lead : str, default='lra'
+        The rule compared with the others.
+    rivals : sequence of str or None, default=None
+        The rules it is compared with (None: every other rule of ``rows``).
 
     Returns
     -------
@@ -693,14 +720,16 @@ def _comparisons(rows, intro):
     done = [r for r in rows if r["status"] in ("ok", "diverged")]
     lines = []
     for setting, group in group_rows(done, list(SETTING)).items():
-        lra = [r for r in group if r["rule"] == "lra"]
-        for rule in dict.fromkeys(r["rule"] for r in group):
-            if lra and rule != "lra":
+        ours = [r for r in group if r["rule"] == lead]
+        others = [r for r in dict.fromkeys(r["rule"] for r in group) if r != lead]
+        for rule in others if rivals is None else [r for r in rivals if r in others]:
+            if ours:
                 other = [r for r in group if r["rule"] == rule]
-                lines.append([setting[0], str(setting[1]), *_comparison_cells(lra, other, rule)])
+                lines.append([setting[0], str(setting[1]), *_comparison_cells(ours, other, rule)])
     if not lines:
         return ""
-    return intro + "\n\n" + markdown_table(_COMPARISON_HEADER, lines, "lrrlrlrr") + "\n"
+    header = [rule_label(lead) if h == "LRA" else h for h in _COMPARISON_HEADER]
+    return intro + "\n\n" + markdown_table(header, lines, "lrrlrlrr") + "\n"
 
 
 _COMPARISON_HEADER = [
@@ -715,12 +744,12 @@ _COMPARISON_HEADER = [
 ]
 
 
-def _comparison_cells(lra, other, rule):
+def _comparison_cells(lead, other, rule):
     """The cells of one comparison: errors, outcome (bold unless a tie), difference, CI."""
-    diff = compare(lra, other)
+    diff = compare(lead, other)
     outcome = diff.outcome if diff.outcome == "tie" else f"**{diff.outcome}**"
     return [
-        _pct(summarise(lra).mean),
+        _pct(summarise(lead).mean),
         rule_label(rule),
         _pct(summarise(other).mean),
         outcome,
