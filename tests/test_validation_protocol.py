@@ -287,14 +287,14 @@ def test_tuning_study_runs_end_to_end_and_rerenders_from_its_csv(tmp_path, capsy
     args = ["reproduce", "--profile", "small", "--studies", "tuning", "--rules", "bp,lra"]
     args += ["--epochs", "1", "--results-dir", str(tmp_path / "r"), "--no-plots", "--quiet"]
     assert main([*args, "--report", str(report)]) == 0
-    assert "Trained 16 configurations" in capsys.readouterr().out  # 3 + 9 searched, 2 x 2 final
+    assert "Trained 12 configurations" in capsys.readouterr().out  # 4 + 4 searched, 2 x 2 final
     text = report.read_text()
     with open(tmp_path / "a" / "results_runs.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert {r["kind"] for r in rows} == {"tuning", "tuned"}
     assert {r["seed"] for r in rows if r["kind"] == "tuned"} == {"1", "2"}
     assert check_choices(text, rows) == 2
-    assert "Test error (%) of each rule's chosen setting, retrained" in text
+    assert "Test error (%) of each rule's chosen configuration, retrained" in text
     assert "LRA " in text.split("With the same budget for every rule")[1]
     copy = tmp_path / "b" / "results.md"
     copy.parent.mkdir()

@@ -137,7 +137,17 @@ class Study:
         run, e.g. ``{'beta': (0.01, 0.1, 1.0)}``.
     rule_grid : dict of str to dict
         Per rule, more keywords to search, combined with ``grid``, e.g.
-        ``{'lra': {'beta': (0.25, 0.5, 1.0)}}``; the budget of a tuning study.
+        ``{'lra': {'beta': (0.25, 0.5, 1.0)}}``.
+    configurations : dict of str to tuple of dict
+        Per rule, the explicit list of keyword values to run instead of a
+        grid (the budget of a tuning study, see :mod:`._search`). The key
+        ``'init'`` holds a named initialisation (:func:`parse_init`) that
+        replaces the study's for that configuration.
+    search_spaces : dict of str to dict
+        Per rule, what its ``configurations`` were drawn from (keyword ->
+        dimension of :mod:`._search`); printed in the report.
+    search_seed : int or None
+        The seed the configurations were drawn with; printed in the report.
     final_seeds : tuple of int
         Tuning studies: the seeds of the runs that retrain each rule's chosen
         setting and report its test error (the search uses ``seeds``).
@@ -164,6 +174,9 @@ class Study:
     default_inits: dict = field(default_factory=dict)
     grid: dict = field(default_factory=dict)
     rule_grid: dict = field(default_factory=dict)
+    configurations: dict = field(default_factory=dict)
+    search_spaces: dict = field(default_factory=dict)
+    search_seed: int | None = None
     final_seeds: tuple = ()
     eval_every: int | None = None
 
@@ -184,9 +197,32 @@ class Study:
             parse_init(spec)
         if self.kind == "tuning" and not self.final_seeds:
             raise ValueError(f"Tuning study {self.name!r} needs final_seeds to retrain with.")
+        self._check_configurations()
+
+    def _check_configurations(self):
+        """Explicit configurations: no grid beside them, no reserved keyword, distinct labels."""
+        if self.configurations and (self.grid or self.rule_grid):
+            raise ValueError(f"Study {self.name!r}: give configurations or a grid, not both.")
+        for rule, configs in self.configurations.items():
+            reserved = {k for c in configs for k in c} & (_RESERVED - {"init"})
+            if reserved:
+                raise ValueError(
+                    f"Study {self.name!r}, rule {rule!r}: configurations set {sorted(reserved)}, "
+                    "which the study sets itself."
+                )
+            for config in configs:
+                if "init" in config:
+                    parse_init(config["init"])
+            # Runs are told apart by their labels (choices, CSV): two equal ones would merge.
+            labels = [variant_label(c) for c in configs]
+            if len(set(labels)) < len(labels):
+                raise ValueError(f"Study {self.name!r}, rule {rule!r}: repeated configurations.")
 
     def variants(self, rule):
-        """Every combination of ``grid`` and ``rule_grid[rule]``, as dicts."""
+        """The rule's ``configurations``, else every combination of ``grid`` and
+        ``rule_grid[rule]``, as dicts."""
+        if rule in self.configurations:
+            return [dict(c) for c in self.configurations[rule]]
         return _variants({**self.grid, **self.rule_grid.get(rule, {})})
 
     @property
@@ -265,7 +301,7 @@ def expand_study(study):
     runs = []
     outer = itertools.product(study.datasets, study.depths, study.activations, study.inits)
     for setting in outer:
-        if study.rule_grid:
+        if study.rule_grid or study.configurations:
             inner = [
                 (variant, seed, rule)
                 for rule in study.rules
@@ -448,7 +484,9 @@ def variant_label(variant):
 
 def _estimator_params(study, cls, labels, variant):
     """Every keyword of the estimator for one run, defaults filled in."""
-    spec = labels["init"]
+    # A configuration may name its own initialisation (a searched initial scale).
+    variant = dict(variant)
+    spec = variant.pop("init", labels["init"])
     if spec == "default":
         spec = study.default_inits.get(labels["rule"], spec)
     init, init_scale = parse_init(spec)
@@ -475,6 +513,32 @@ def _estimator_params(study, cls, labels, variant):
         raise ValueError(f"Rule {labels['rule']!r} in study {study.name!r}: {exc}") from exc
     params.pop("verbose", None)
     return _jsonable(params)
+
+
+def setting_params(study, rule):
+    """A rule's estimator keywords in a study, before any grid or configuration.
+
+    Parameters
+    ----------
+    study : Study
+    rule : str
+
+    Returns
+    -------
+    params : dict
+        Every keyword of the rule's estimator (JSON-able), from the study's
+        pinned parameters, the rule's preset and its ``'default'``
+        initialisation; the network is the study's first depth and activation.
+    """
+    labels = {
+        "rule": rule,
+        "width": study.width,
+        "depth": study.depths[0],
+        "activation": study.activations[0],
+        "init": "default",
+        "seed": 0,
+    }
+    return _estimator_params(study, resolve_rule(rule), labels, {})
 
 
 def _config(study, labels, params, cls):

@@ -9,8 +9,9 @@ wrote them (an x86-64 with OpenBLAS), for ``--n-jobs 2`` on 2 cores.
 
 import dataclasses
 
-from ._grid import Profile, Study
+from ._grid import Profile, Study, setting_params
 from ._registry import PRESET_RULES
+from ._search import LogUniform, OneOf, draw_configurations, initial_scale_dimension
 
 ALL_RULES = ("lra", "bp", "fa", "dfa", "dtp")
 
@@ -116,22 +117,88 @@ _ABLATION_INITS = {
 }
 
 
-#: The fair budget: one shared grid of learning rates for every rule...
-TUNING_LEARNING_RATES = (0.003, 0.01, 0.03)
+#: The rules of the tuning study: the package's five and the published LRA presets.
+TUNING_RULES = ALL_RULES + PRESET_RULES
 
-#: ... plus each rule's own main knob (BP has none): the feedback scale of FA
-#: and DFA (None: the automatic one), the learning rate of DTP's inverses as a
-#: multiple of the forward one, and LRA's gain ``beta``.
+#: Seed of the tuning study's draws (each rule has its own stream of it).
+TUNING_SEED = 0
+
+#: Every rule's learning rate is drawn within this factor either side of its study rate.
+_RATE_FACTOR = 10.0
+
+#: ... and its initial scale as its study scale times a multiplier drawn from this.
+_INIT_MULTIPLIER = LogUniform(0.25, 4.0)
+
+#: LRA's knobs that its ablation studies vary, searched over the values they try
+#: (``form`` is left out: another form is another rule, as the presets are).
+_LRA_SEARCHED = (
+    "local_error",
+    "local_loss",
+    "feedback_scale",
+    "update_cap",
+    "window",
+    "adaptive_scale",
+    "centering",
+)
+
+# The automatic feedback scale (None) is a per-layer scale that no single number
+# gives: FA and DFA draw it as often as LRA's ablation values of feedback_scale do.
+_FEEDBACK_SCALE = OneOf((None, LogUniform(0.03, 3.0)), p=(0.25, 0.75))
+
+#: Each rule's own knobs in the tuning study, beside its learning rate and
+#: initial scale; the presets only their gain (the rest is the published setting).
 TUNING_KNOBS = {
-    "fa": {"feedback_scale": (None, 0.1, 1.0)},
-    "dfa": {"feedback_scale": (None, 0.1, 1.0)},
-    "dtp": {"inverse_learning_rate": (0.3, 1.0, 3.0)},
-    "lra": {"beta": (0.25, 0.5, 1.0)},
+    "lra": {
+        "beta": LogUniform(0.1, 2.0),
+        **{name: OneOf(ABLATIONS[name]) for name in _LRA_SEARCHED},
+    },
+    "bp": {},
+    "fa": {"feedback_scale": _FEEDBACK_SCALE},
+    "dfa": {"feedback_scale": _FEEDBACK_SCALE},
+    # the two knobs DTP's documentation names after the learning rate
+    "dtp": {"inverse_learning_rate": LogUniform(0.1, 10.0), "target_step": LogUniform(0.01, 1.0)},
+    "lra_fdbk_2018": {"beta": LogUniform(0.03, 1.0)},
+    "lra_e_2019": {"beta": LogUniform(0.03, 1.0)},
 }
 
 
-def tuning_study(*, datasets, depths, width, epochs, seeds, final_seeds, n_train=None):
+def tuning_space(rule, params):
+    """What the tuning study draws a rule's configurations from.
+
+    Parameters
+    ----------
+    rule : str
+        A key of :data:`TUNING_KNOBS`.
+    params : dict
+        The rule's estimator keywords in the study (its base learning rate
+        and initialisation, a preset's own).
+
+    Returns
+    -------
+    space : dict of str to dimension
+        The learning rate, the initial scale (``'init'``), then the rule's knobs.
+    """
+    rate = params["learning_rate_init"]
+    return {
+        "learning_rate_init": LogUniform(rate / _RATE_FACTOR, rate * _RATE_FACTOR),
+        "init": initial_scale_dimension(params["init"], params["init_scale"], _INIT_MULTIPLIER),
+        **TUNING_KNOBS[rule],
+    }
+
+
+def _setting(params, space):
+    """The values of the keys of ``space`` in ``params``: a rule's configuration 0."""
+    scale = params["init_scale"]
+    init = params["init"] if scale is None else f"{params['init']}({scale:g})"
+    return {k: init if k == "init" else params[k] for k in space}
+
+
+def tuning_study(*, datasets, depths, width, epochs, seeds, final_seeds, n_configs, n_train=None):
     """The same tuning budget for every rule, chosen on validation, retrained once.
+
+    Each rule gets ``n_configs`` configurations: its setting in the other
+    studies, then configurations drawn at random from its own knobs
+    (:func:`tuning_space`).
 
     Parameters
     ----------
@@ -142,23 +209,29 @@ def tuning_study(*, datasets, depths, width, epochs, seeds, final_seeds, n_train
         Seeds of the search.
     final_seeds : tuple of int
         Seeds of the retrained choices (other than the search's).
+    n_configs : int
+        Configurations per rule, the same for every rule.
     n_train : int or None, default=None
 
     Returns
     -------
     study : Study
     """
-    return Study(
+    study = Study(
         name="tuning",
         title="(d) Every rule tuned with the same budget",
         kind="tuning",
         description=(
-            "Only LRA's settings were studied before; here every rule gets the same budget on "
-            "validation error: the learning rate from one shared grid and the rule's own main "
-            "knob, chosen per data set and depth, then retrained with other seeds and scored "
-            "on the test set once. Tanh layers, each rule from its default initialisation."
+            "Only LRA's settings were studied before; here every rule, the published LRA "
+            f"presets included, gets the same budget of {n_configs} configurations on "
+            "validation error: its setting in the other studies and configurations drawn at "
+            "random from its own knobs (the learning rate and the initial scale for every "
+            "rule, and the knobs of each rule listed below), chosen per data set and depth, "
+            "then retrained with other seeds and scored on the test set once. Tanh layers. "
+            "LRA's ablations are not a budget of their own here: LRA's tuned setting comes "
+            "from its draws only."
         ),
-        rules=ALL_RULES,
+        rules=TUNING_RULES,
         datasets=datasets,
         depths=depths,
         width=width,
@@ -169,8 +242,17 @@ def tuning_study(*, datasets, depths, width, epochs, seeds, final_seeds, n_train
         epochs=epochs,
         n_train=n_train,
         **PINNED,
-        grid={"learning_rate_init": TUNING_LEARNING_RATES},
-        rule_grid=TUNING_KNOBS,
+    )
+    params = {rule: setting_params(study, rule) for rule in study.rules}
+    spaces = {rule: tuning_space(rule, params[rule]) for rule in study.rules}
+    configurations = {
+        rule: draw_configurations(
+            rule, _setting(params[rule], space), space, n_configs, TUNING_SEED
+        )
+        for rule, space in spaces.items()
+    }
+    return dataclasses.replace(
+        study, configurations=configurations, search_spaces=spaces, search_seed=TUNING_SEED
     )
 
 
@@ -322,8 +404,9 @@ _TUNING_SEEDS = {"seeds": (0,), "final_seeds": (1, 2, 3, 4, 5)}
 def _full_data_studies():
     """Comparisons (a) on both data sets and (b) on MNIST, where the targets are stated.
 
-    The tuning study is the medium profile's: its search at 50,000 rows (156
-    runs, more than three hours on 2 cores) is left out of this profile.
+    The tuning study is the medium profile's: its 420 runs at 50,000 rows
+    (about five hours of computing, two and a half on 2 cores) are left out of
+    this profile.
     """
     studies = paper_studies(
         datasets=("mnist", "fashion_mnist"),
@@ -342,7 +425,8 @@ PROFILES = {
         description=(
             "CI-sized: scikit-learn's 8x8 digits (bundled, no download), hidden layers of 64 "
             "units, 20 epochs, 2 seeds, all comparisons, two LRA ablations and a tuning "
-            "study at 3 hidden layers (1 search seed, 2 final seeds); a few minutes on 2 cores."
+            "study at 3 hidden layers (4 configurations per rule, 1 search seed, 2 final "
+            "seeds); a few minutes on 2 cores."
         ),
         studies=paper_studies(
             datasets=("digits",),
@@ -364,6 +448,7 @@ PROFILES = {
                 epochs=20,
                 seeds=(0,),
                 final_seeds=(1, 2),
+                n_configs=4,
             ),
         ),
     ),
@@ -374,9 +459,11 @@ PROFILES = {
             "(full test sets), 256-unit layers, 10 epochs, 3 seeds (5 for the rule "
             "comparison); the initialisation "
             "study on MNIST; every LRA ablation on MNIST at 3 hidden layers with 2 seeds; "
-            "every rule tuned with the same budget at 3 and 8 hidden layers (1 search "
-            "seed, 5 final seeds). About an hour without the tuning study, which adds 256 "
-            "runs, on 2 idle cores."
+            "every rule and both published LRA presets tuned with the same budget of 10 "
+            "configurations at 3 and 8 hidden layers (1 search seed, 5 final seeds). About an "
+            "hour without the tuning study on 2 idle cores; the tuning study adds 420 runs "
+            "(280 searched, 28 of them shared with the rule comparison, and 140 retrained), "
+            "about an hour of computing, half an hour more on 2 idle cores."
         ),
         studies=paper_studies(
             datasets=("mnist", "fashion_mnist"),
@@ -395,6 +482,7 @@ PROFILES = {
                 width=256,
                 epochs=10,
                 n_train=10000,
+                n_configs=10,
                 **_TUNING_SEEDS,
             ),
         ),
@@ -407,7 +495,8 @@ PROFILES = {
             "MNIST and Fashion-MNIST and null initialisation on MNIST, 256-unit layers, "
             "10 epochs, 3 seeds (5 for the rule comparison); about an hour on 2 idle "
             "cores. Every rule tuned with the same budget is the medium profile's study "
-            "(10,000 rows): its search at 50,000 rows would take more than three hours."
+            "(10,000 rows): its 420 runs at 50,000 rows would take about two and a half "
+            "hours more on 2 cores."
         ),
         studies=_full_data_studies(),
     ),

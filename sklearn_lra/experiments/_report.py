@@ -8,9 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._data import DATASETS, DATASETS_BEFORE_VALIDATION
-from ._grid import TUNED
-from ._registry import rule_label
+from ._data import DATASETS, DATASETS_BEFORE_VALIDATION, N_VALIDATION
+from ._grid import TUNED, variant_label
+from ._registry import PRESET_RULES, rule_label
 from ._runner import first_line
 from ._selection import SETTING, choose_on_validation, has_validation, tuning_choices
 from ._tables import (
@@ -28,11 +28,13 @@ from ._verdict import (
     SPREAD_RATIO,
     TEST_DESCRIPTION,
     TRAINED_BELOW,
+    TUNED_RIVALS,
     _pct,
     compare,
     evaluate_claims,
     evaluate_targets,
     init_spreads,
+    reads_tuning,
 )
 
 CSV_NAME = "runs.csv"
@@ -154,8 +156,9 @@ def _draw_figures(profile, rows, report_path):
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
         if study.kind == "tuning":
-            # The search's test errors are never shown: only the retrained choices.
-            study_rows = [r for r in study_rows if r["kind"] == TUNED]
+            # The search's test errors are never shown: only the retrained choices. Their
+            # configurations are in the tables; drawn as variants they would be axis labels.
+            study_rows = [{**r, "variant": ""} for r in study_rows if r["kind"] == TUNED]
         main = [("errors", "Test error, mean ± std over seeds", plot_error_bars)]
         if count_curve_panels(study_rows) <= MAX_PANELS:
             main.append(("curves", "Test error per epoch, mean over seeds", plot_test_curves))
@@ -276,9 +279,11 @@ def render_report(profile, rows, figures, base_dir, command=None, notes=(), prov
         protocol(profile, rows),
         _provenance(profile, rows, command, notes, provenance or {}),
     ]
+    from_tuning = reads_tuning(rows)
     for study in profile.studies:
         study_rows = [r for r in rows if r["study"] == study.name]
-        parts.append(_study_section(study, study_rows, figures.get(study.name, []), base_dir))
+        drawn = figures.get(study.name, [])
+        parts.append(_study_section(study, study_rows, drawn, base_dir, from_tuning))
     parts.append(_verdict_section(rows))
     return "\n".join(parts)
 
@@ -312,7 +317,7 @@ def protocol(profile, rows):
     if "ablation" in kinds:
         chosen.append("the preferred value of each ablation")
     if "tuning" in kinds:
-        chosen.append("each rule's learning rate and main knob in the tuning study")
+        chosen.append("each rule's configuration in the tuning study")
     what = (
         f"Everything this report chooses ({' and '.join(chosen)}) is chosen on the lowest "
         "mean validation error."
@@ -472,8 +477,12 @@ def _versions():
 # --------------------------------------------------------------- studies
 
 
-def _study_section(study, rows, figures, base_dir):
-    """One study: what it shows, its settings, its table, spreads and figures."""
+def _study_section(study, rows, figures, base_dir, claim_2_from_tuning=False):
+    """One study: what it shows, its settings, its table, spreads and figures.
+
+    ``claim_2_from_tuning`` says under a rule comparison that the verdict on
+    claim 2 reads a tuning study instead.
+    """
     parts = [f"## {study.title}\n"]
     if study.description:
         parts.append(study.description + "\n")
@@ -490,6 +499,12 @@ def _study_section(study, rows, figures, base_dir):
     if study.kind == "rules":
         intro = "LRA against every other rule (test error, the verdict's test):"
         parts.append(_comparisons(rows, intro))
+        if claim_2_from_tuning:
+            parts.append(
+                "The verdict on claim 2 (LRA outperforms DTP and FA) and target T2 reads the "
+                "tuning study's retrained choices, where every rule has the same budget, not "
+                "this comparison at the settings the profile pins.\n"
+            )
     if study.kind == "ablation":
         parts.append(_ablation_choices(study, rows))
     if study.kind == "init_sensitivity":
@@ -553,54 +568,119 @@ def _ablation_choices(study, rows):
 
 
 def _tuning_section(study, rows):
-    """A tuning study: the search budget, each rule's choice, the retrained test errors."""
-    budget = "; ".join(
-        f"{rule}: "
-        + ", ".join(
-            f"`{k}` in {list(v)}"
-            for k, v in {**study.grid, **study.rule_grid.get(rule, {})}.items()
-        )
-        + f" ({len(study.variants(rule))} settings)"
-        for rule in study.rules
-    )
-    parts = [
-        f"Search budget per rule, each setting trained with seeds "
-        f"{', '.join(map(str, study.seeds))} and scored on validation error only: {budget}. "
-        f"The chosen settings are retrained with seeds {', '.join(map(str, study.final_seeds))} "
-        "and their test error is measured once.\n"
-    ]
+    """A tuning study: the budget, the configurations, each rule's choice, the retrained errors."""
+    parts = [_tuning_budget(study), _configurations_table(study)]
     choices = tuning_choices(study, rows)
     if not choices:
         parts.append("The search is not complete (or has no validation error): nothing chosen.\n")
         return "\n".join(parts)
-    lines = [
-        [
-            *map(str, c.setting[:2]),
-            c.setting[4],
-            str(c.n_tried),
-            c.chosen,
-            format_summary(c.val),
-            "; ".join(c.tied) or "none",
-        ]
-        for c in choices
-    ]
-    header = ["data set", "depth", "rule", "settings", "chosen on validation"]
-    header += ["validation error (%)", "tied on validation"]
-    parts.append(
-        f"Chosen on validation error in study `{study.name}`:\n\n"
-        + markdown_table(header, lines)
-        + "\n"
-    )
     final = [r for r in rows if r["kind"] == TUNED]
+    parts.append(_choices_table(study, choices, final))
     parts.append(
-        "Test error (%) of each rule's chosen setting, retrained, mean ± std over seeds:\n\n"
+        "Test error (%) of each rule's chosen configuration, retrained, mean ± std over seeds:\n\n"
         + _final_table(final)
         + "\n"
     )
     parts.append(
         _comparisons(final, "With the same budget for every rule (test error, the verdict's test):")
     )
-    return "\n".join(parts)
+    for preset in (r for r in PRESET_RULES if r in study.rules):
+        rivals = ", ".join(rule_label(r) for r in TUNED_RIVALS)
+        intro = f"{rule_label(preset)} against {rivals}, with the same budget (test error):"
+        parts.append(_comparisons(final, intro, lead=preset, rivals=TUNED_RIVALS))
+    parts.append(
+        "The verdict on claim 2 (LRA outperforms DTP and FA) and target T2 reads these "
+        "retrained choices: the package's LRA and both presets, each against "
+        f"{', '.join(rule_label(r) for r in TUNED_RIVALS)}.\n"
+    )
+    return "\n".join(p for p in parts if p)
+
+
+def _tuning_budget(study):
+    """The search protocol and one row per rule: its budget and what it was drawn from."""
+    n_val = sorted({f"{d} {N_VALIDATION[d]:,}" for d in study.datasets})
+    lines = [
+        [
+            rule_label(rule),
+            str(len(study.variants(rule))),
+            _drawn_over(study, rule),
+            "; ".join(n_val),
+            ", ".join(map(str, study.seeds)),
+            ", ".join(map(str, study.final_seeds)),
+        ]
+        for rule in study.rules
+    ]
+    header = ["rule", "configurations", "drawn over", "validation rows"]
+    header += ["search seeds", "final seeds"]
+    sizes = {len(study.variants(rule)) for rule in study.rules}
+    equal = (
+        "Every rule has the same number of configurations."
+        if len(sizes) == 1
+        else "**The rules do not have the same number of configurations.**"
+    )
+    seed = "" if study.search_seed is None else f" (search seed {study.search_seed})"
+    return (
+        "Search protocol: configuration 0 of each rule is its setting in the other studies; "
+        f"the others are drawn at random{seed} from the rule's own knobs, listed below. "
+        "Each configuration is trained with the search seeds on every data set and depth, "
+        "and the one with the lowest validation error is chosen per data set and depth. "
+        "Choices are made on validation error only: the search runs' test errors are "
+        "never read. The chosen configuration is retrained with the final seeds, and its "
+        f"test error is measured once. {equal}\n\n" + markdown_table(header, lines) + "\n"
+    )
+
+
+def _drawn_over(study, rule):
+    """What a rule's configurations were drawn from (or the grid they span), as text."""
+    space = study.search_spaces.get(rule)
+    if space is not None:
+        return "; ".join(f"`{k}` {dim}" for k, dim in space.items())
+    grid = {**study.grid, **study.rule_grid.get(rule, {})}
+    return "; ".join(f"`{k}` in {list(v)}" for k, v in grid.items()) or "none"
+
+
+def _configurations_table(study):
+    """Every configuration of every rule, numbered as the choices refer to them."""
+    lines = [
+        [rule_label(rule), f"#{i}", variant_label(config) or "(the study's setting)"]
+        for rule in study.rules
+        for i, config in enumerate(study.variants(rule))
+    ]
+    return (
+        "The configurations searched:\n\n"
+        + markdown_table(["rule", "", "configuration"], lines)
+        + "\n"
+    )
+
+
+def _choices_table(study, choices, final):
+    """Each rule's choice per setting: validation error, retrained test error, ties."""
+    retrained = group_rows(final, [*SETTING, "rule"])
+    lines = []
+    for c in choices:
+        number = {variant_label(v): f"#{i}" for i, v in enumerate(study.variants(c.setting[4]))}
+        test = summarise(retrained.get(tuple(c.setting), []))
+        lines.append(
+            [
+                *map(str, c.setting[:2]),
+                c.setting[4],
+                str(c.n_tried),
+                number.get(c.chosen, "?"),
+                c.chosen,
+                format_summary(c.val),
+                format_summary(test),
+                ", ".join(number.get(t, t) for t in c.tied) or "none",
+            ]
+        )
+    header = ["data set", "depth", "rule", "configurations", "", "chosen on validation"]
+    header += ["validation error (%)", "retrained test error (%)", "tied on validation"]
+    return (
+        f"Chosen on validation error in study `{study.name}` (lowest validation error over "
+        "the search seeds; *tied* configurations are within the noise by the test of the "
+        "verdict; the retrained test error is the mean ± std over the final seeds):\n\n"
+        + markdown_table(header, lines)
+        + "\n"
+    )
 
 
 def _final_table(rows):
@@ -618,8 +698,8 @@ def _final_table(rows):
 _HEADERS = {"dataset": "data set"}
 
 
-def _comparisons(rows, intro):
-    """LRA against every other rule of ``rows`` per setting, by the verdict's test.
+def _comparisons(rows, intro, lead="lra", rivals=None):
+    """One rule against the others of ``rows`` per setting, by the verdict's test.
 
     Parameters
     ----------
@@ -627,6 +707,10 @@ def _comparisons(rows, intro):
         From :func:`make_rows`, one study.
     intro : str
         The sentence before the table.
+    lead : str, default='lra'
+        The rule compared with the others.
+    rivals : sequence of str or None, default=None
+        The rules it is compared with (None: every other rule of ``rows``).
 
     Returns
     -------
@@ -636,14 +720,16 @@ def _comparisons(rows, intro):
     done = [r for r in rows if r["status"] in ("ok", "diverged")]
     lines = []
     for setting, group in group_rows(done, list(SETTING)).items():
-        lra = [r for r in group if r["rule"] == "lra"]
-        for rule in dict.fromkeys(r["rule"] for r in group):
-            if lra and rule != "lra":
+        ours = [r for r in group if r["rule"] == lead]
+        others = [r for r in dict.fromkeys(r["rule"] for r in group) if r != lead]
+        for rule in others if rivals is None else [r for r in rivals if r in others]:
+            if ours:
                 other = [r for r in group if r["rule"] == rule]
-                lines.append([setting[0], str(setting[1]), *_comparison_cells(lra, other, rule)])
+                lines.append([setting[0], str(setting[1]), *_comparison_cells(ours, other, rule)])
     if not lines:
         return ""
-    return intro + "\n\n" + markdown_table(_COMPARISON_HEADER, lines, "lrrlrlrr") + "\n"
+    header = [rule_label(lead) if h == "LRA" else h for h in _COMPARISON_HEADER]
+    return intro + "\n\n" + markdown_table(header, lines, "lrrlrlrr") + "\n"
 
 
 _COMPARISON_HEADER = [
@@ -658,12 +744,12 @@ _COMPARISON_HEADER = [
 ]
 
 
-def _comparison_cells(lra, other, rule):
+def _comparison_cells(lead, other, rule):
     """The cells of one comparison: errors, outcome (bold unless a tie), difference, CI."""
-    diff = compare(lra, other)
+    diff = compare(lead, other)
     outcome = diff.outcome if diff.outcome == "tie" else f"**{diff.outcome}**"
     return [
-        _pct(summarise(lra).mean),
+        _pct(summarise(lead).mean),
         rule_label(rule),
         _pct(summarise(other).mean),
         outcome,
@@ -673,11 +759,20 @@ def _comparison_cells(lra, other, rule):
 
 
 def _defaults_used(rows):
-    """Which initialisation 'default' meant for each rule."""
-    used = {r["rule"]: r["init_used"] for r in rows if r["init"] == "default"}
+    """Which initialisation 'default' meant for each rule (where no configuration set one)."""
+    used = {
+        r["rule"]: r["init_used"]
+        for r in rows
+        if r["init"] == "default" and "init" not in _variant_keys(r["variant"])
+    }
     if not used:
         return ""
     return "Default initialisations: " + "; ".join(f"{k} {v}" for k, v in used.items()) + ".\n"
+
+
+def _variant_keys(label):
+    """The keywords a variant label sets: ``'beta=0.5, init=zeros'`` -> ``{'beta', 'init'}``."""
+    return {part.split("=", 1)[0] for part in (label or "").split(", ") if "=" in part}
 
 
 def _spread_table(rows):

@@ -273,6 +273,15 @@ MUTATIONS = [
         "    if True:\n        total = a.multiply(a).sum()",
         RATES,
     ),
+    # --- the reproduction's tuning study
+    Mutation(
+        "tuning_lra_extra_configuration",
+        "the tuning study gives LRA one more configuration than every other rule",
+        "sklearn_lra/experiments/_profiles.py",
+        "rule, _setting(params[rule], space), space, n_configs, TUNING_SEED",
+        'rule, _setting(params[rule], space), space, n_configs + (rule == "lra"), TUNING_SEED',
+        ("tests/test_tuning_budget.py",),
+    ),
     # --- BP as MLPClassifier: the engine's share of the parity
     Mutation(
         "l2_over_rows",
@@ -345,6 +354,12 @@ def run(mutation):
             "-q",
             "-p",
             "no:cacheprovider",
+            # One process, without pyproject's "-n auto": under xdist, -x ends the run as
+            # interrupted (exit 2, which reads as an error) and the first failure is a race.
+            "-o",
+            "addopts=",
+            "-p",
+            "no:xdist",
             *mutation.tests,
         ]
         proc = subprocess.run(cmd, cwd=dest, env=env, capture_output=True, text=True)
