@@ -40,7 +40,9 @@ OUT = Path(__file__).with_name("nonlinear_defaults") / "depth.csv"
 SEEDS = (0, 1, 2)
 # Every candidate pins the parameters it varies, so the table does not move
 # when the package's defaults do; BEFORE holds the values they had before.
-BEFORE = dict(batch_size=200, local_error="pre_window")
+BEFORE = dict(batch_size=200, local_error="pre_window", alpha=0.0)
+# The random-start candidates of the first round ran without an L2 penalty.
+NO_L2 = dict(alpha=0.0)
 CANDIDATES = {
     "zeros, sgd 0.01 (before)": dict(init="zeros", learning_rate_init=0.01, **BEFORE),
     "glorot, sgd 0.03": dict(init="glorot_uniform", learning_rate_init=0.03, **BEFORE),
@@ -48,10 +50,18 @@ CANDIDATES = {
         init="glorot_uniform", solver="adam", learning_rate_init=3e-3, **BEFORE
     ),
     "he, sgd 0.01, batch 64": dict(
-        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window"
+        init="he_uniform",
+        learning_rate_init=0.01,
+        batch_size=64,
+        local_error="pre_window",
+        **NO_L2,
     ),
     "he, sgd 0.01, batch 64, post_derivative": dict(
-        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="post_derivative"
+        init="he_uniform",
+        learning_rate_init=0.01,
+        batch_size=64,
+        local_error="post_derivative",
+        **NO_L2,
     ),
     "mlp x2, sgd 0.03, batch 64, post_derivative": dict(
         init="mlp",
@@ -59,6 +69,14 @@ CANDIDATES = {
         learning_rate_init=0.03,
         batch_size=64,
         local_error="post_derivative",
+        **NO_L2,
+    ),
+    # The L2 penalty of the second round (tabular_select_LRA_alpha.md).
+    "he, sgd 0.01, batch 64, alpha 0.1": dict(
+        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window", alpha=0.1
+    ),
+    "he, sgd 0.01, batch 64, alpha 0.3": dict(
+        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window", alpha=0.3
     ),
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).

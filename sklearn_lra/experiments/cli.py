@@ -173,6 +173,14 @@ def _add_output_arguments(parser):
         "training nothing and reading no cache; the report keeps the date, hardware and "
         "versions of the runs",
     )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a line for the report's 'How this was produced' (repeatable), e.g. which "
+        "runs were carried over from an earlier report",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list the plan and exit")
     parser.add_argument("--no-plots", action="store_true", help="write no figures")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -426,7 +434,7 @@ def _plan(args):
         epochs=args.epochs,
         n_train=args.n_train,
     )
-    notes = []
+    notes = list(getattr(args, "note", None) or [])
     if args.skip_unavailable:
         planned = {rule for study in profile.studies for rule in study.rules}
         missing = sorted(planned & set(RULES) - set(available_rules()))
