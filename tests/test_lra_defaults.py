@@ -98,7 +98,6 @@ CHOSEN = {
     "momentum": 0.9,
     "nesterovs_momentum": True,
     "learning_rate_init": 0.01,
-    "alpha": 0.0,
     "batch_size": "auto",
     "init": "auto",
 }
@@ -115,6 +114,11 @@ def test_lra_defaults_and_their_documentation():
         assert "learning_rate_init : float, default=0.01" in doc
         assert "solver : {'sgd', 'adam'}, default='sgd'" in doc
         assert "``'auto'`` is ``min(64, n_samples)``" in doc
+    # The L2 penalty of the second round, chosen per task.
+    assert LRAClassifier().alpha == 0.1
+    assert LRARegressor().alpha == 0.3
+    assert "alpha : float, default=0.1" in LRAClassifier.__doc__
+    assert "alpha : float, default=0.3" in LRARegressor.__doc__
     # The miss: the window for the classifier, phi' for the regressor.
     assert LRAClassifier().local_error == "pre_window"
     assert LRARegressor().local_error == "post_derivative"

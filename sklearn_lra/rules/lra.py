@@ -443,10 +443,13 @@ class _LRA(BaseNetwork):
         # included, with a depth check on MNIST validation rows
         # (doc/lra_defaults.md, "Random start"): init='auto' (He's uniform)
         # and minibatches of 64 (_auto_batch_size), which give a small table
-        # enough steps; the regressor measures its miss with phi'.
+        # enough steps; the regressor measures its miss with phi'. A second
+        # round on fresh splits added the L2 penalty: 0.1 for the classifier,
+        # 0.3 for the regressor (tabular_select_LRA_alpha.md); without it a
+        # random start fits noise that the zero start never could.
         "activation": "tanh",
         "solver": "sgd",
-        "alpha": 0.0,
+        "alpha": 0.1,
         "learning_rate_init": 0.01,
     }
 
@@ -711,7 +714,7 @@ class LRARegressor(NetworkRegressorMixin, _LRA):
     # With one output every hidden miss is the same error times a fixed
     # weight; the window's 0/1 gate leaves a smooth target (a 1-D sine) at
     # the linear fit, where phi''s gate, smooth and unit by unit, does not.
-    _own_defaults = {"local_error": "post_derivative"}
+    _own_defaults = {"local_error": "post_derivative", "alpha": 0.3}
 
     # LRA's updates depend on the size of the output error (the Cauchy loss,
     # beta, the window and the caps): it trains on standardised targets so
