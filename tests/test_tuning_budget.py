@@ -222,7 +222,9 @@ def test_the_draws_follow_the_stated_distributions(rule):
 
 def test_a_presets_learning_rate_range_is_centred_on_its_own_rate(monkeypatch):
     """Read from the presets: a preset whose rate changes moves its range with it."""
-    monkeypatch.setitem(PRESETS["lra_e_2019"], "learning_rate_init", 0.05)
+    # Both presets step at 0.05 (their authors' 0.001 on the sum over 50 rows);
+    # move one of them to 0.2 and its range must follow, the other's stay.
+    monkeypatch.setitem(PRESETS["lra_e_2019"], "learning_rate_init", 0.2)
     study = _profiles.tuning_study(
         datasets=("mnist",),
         depths=(3,),
@@ -233,13 +235,14 @@ def test_a_presets_learning_rate_range_is_centred_on_its_own_rate(monkeypatch):
         n_configs=50,
     )
     changed = study.variants("lra_e_2019")
-    assert changed[0]["learning_rate_init"] == 0.05
+    assert changed[0]["learning_rate_init"] == 0.2
     rates = [c["learning_rate_init"] for c in changed[1:]]
-    assert all(0.005 <= r <= 0.5 for r in rates) and max(rates) > 0.05
+    assert all(0.02 <= r <= 2.0 for r in rates) and max(rates) > 0.2
     space = study.search_spaces["lra_e_2019"]["learning_rate_init"]
-    assert (space.low, space.high) == pytest.approx((0.005, 0.5))
+    assert (space.low, space.high) == pytest.approx((0.02, 2.0))
     kept = study.variants("lra_fdbk_2018")
-    assert all(0.001 <= c["learning_rate_init"] <= 0.1 for c in kept)
+    assert kept[0]["learning_rate_init"] == 0.05
+    assert all(0.005 <= c["learning_rate_init"] <= 0.5 for c in kept)
 
 
 def test_configurations_are_checked_when_a_study_is_made():

@@ -6,7 +6,7 @@ Trains, on the same data, network and number of epochs:
 - ``LRAClassifier.from_paper("lra_fdbk_2018")`` (LRA-fdbk of 2018, partly reconstructed),
 - ``LRAClassifier()`` with the package's defaults (only the network, minibatch
   size and epochs set to the presets'), and again with the presets' optimizer
-  (plain SGD at 0.01, no momentum),
+  (plain SGD at the presets' step, no momentum),
 - ``BPClassifier()`` likewise, as the reference,
 
 and writes the test error of each (mean and standard deviation over seeds) as
@@ -31,6 +31,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from sklearn_lra import BPClassifier, LRAClassifier
+from sklearn_lra.rules._presets import PRESETS
 
 #: The presets' network, minibatch size and fixed number of epochs.
 ARCHITECTURE = {"hidden_layer_sizes": (256, 256, 256), "batch_size": 50}
@@ -63,7 +64,7 @@ def estimators(epochs, seed):
             **ARCHITECTURE,
             activation="tanh",
             solver="sgd",
-            learning_rate_init=0.01,
+            learning_rate_init=PRESETS["lra_e_2019"]["learning_rate_init"],
             momentum=0.0,
             **fixed,
         ),

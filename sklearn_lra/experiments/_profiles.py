@@ -311,11 +311,12 @@ def paper_studies(
                 "each from its estimator's default initialisation; next to the package's LRA, "
                 "the published forms of `LRAClassifier.from_paper` (`lra_fdbk_2018`, "
                 "`lra_e_2019`) with every parameter of their presets (among them their "
-                "initialisation, no biases for LRA-E, and plain SGD at 0.01 without momentum) "
-                "on the study's network and epochs. Their optimizer takes a tenth of the "
-                "effective step of the others' (Nesterov momentum 0.9), and they were published "
-                "with 100 epochs: at this budget they show what the published settings reach in "
-                "the same epochs, not what the published rules reach at convergence."
+                "initialisation, no biases for LRA-E, and plain SGD without momentum at the "
+                "authors' step, 0.05 in the package's averaged convention) on the study's "
+                "network and epochs. Their optimizer takes half the effective step of the "
+                "others' (0.01 with Nesterov momentum 0.9), and they were published with 100 "
+                "epochs: at this budget they show what the published settings reach in the same "
+                "epochs, not what the published rules reach at convergence."
             ),
             # the published forms of LRA next to the package's (LRAClassifier.from_paper)
             rules=ALL_RULES + PRESET_RULES,
