@@ -25,6 +25,18 @@ from ._training import run_epoch
 from ._warnings import warn
 from .exceptions import DivergenceWarning
 
+
+def _scorable(out):
+    """Whether outputs are finite and so are their squares.
+
+    A kept network must give a finite loss and ``score`` on the rows it was
+    fitted on: outputs above ~1e154 are finite, but their squared errors
+    overflow float64 (a regressor's R^2 would be -inf).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(np.square(out, dtype=np.float64)).all())
+
+
 #: Rows whose outputs are checked after the last update of a fit: weights that
 #: overflow do so on most rows, and on a table of a few thousand rows a check
 #: of every row would cost a third of a ``partial_fit`` epoch.
@@ -156,7 +168,7 @@ class EpochLoopMixin:
         """
         if history.best is not None:
             self._restore(state, history.best)
-        if not np.isfinite(state.net.predict_output(X[:_FINAL_CHECK_ROWS])).all():
+        if not _scorable(state.net.predict_output(X[:_FINAL_CHECK_ROWS])):
             self._diverged(state, history.fallbacks(self.n_iter_), X)
 
     def _begin_callbacks(self, X, y, max_iter):
@@ -169,15 +181,15 @@ class EpochLoopMixin:
         """Go back to the latest snapshot whose outputs on ``X`` are finite; warn."""
         for label, snapshot in snapshots:  # noqa: B007 - label is used after the loop
             self._restore(state, snapshot)
-            if np.isfinite(state.net.predict_output(X)).all():
+            if _scorable(state.net.predict_output(X)):
                 break
         else:
             raise ValueError(
                 # MLPClassifier's first sentence, which code may match.
                 "Solver produced non-finite parameter weights. The input data may contain "
                 f"large values and need to be preprocessed: {type(self).__name__} cannot "
-                "train on this data, even the initial network's outputs overflow "
-                f"{X.dtype}: the input values are too large. Scale X (e.g. with "
+                "train on this data, even the initial network's outputs (or their "
+                f"squares) overflow {X.dtype}: the input values are too large. Scale X (e.g. with "
                 "StandardScaler)."
             )
         warn(

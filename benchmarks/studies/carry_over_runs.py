@@ -29,10 +29,20 @@ def main(argv=None):
     p.add_argument("--profile", required=True)
     p.add_argument("--csv", required=True, help="the earlier report's runs")
     p.add_argument("--results-dir", required=True)
-    p.add_argument("--retrain", nargs="+", default=[], metavar="STUDY",
-                   help="studies whose runs are trained again (not carried over)")
-    p.add_argument("--retrain-rules", nargs="+", default=[], metavar="RULE",
-                   help="rules whose runs are trained again in every study")
+    p.add_argument(
+        "--retrain",
+        nargs="+",
+        default=[],
+        metavar="STUDY",
+        help="studies whose runs are trained again (not carried over)",
+    )
+    p.add_argument(
+        "--retrain-rules",
+        nargs="+",
+        default=[],
+        metavar="RULE",
+        help="rules whose runs are trained again in every study",
+    )
     args = p.parse_args(argv)
     runs = [
         r

@@ -73,10 +73,18 @@ CANDIDATES = {
     ),
     # The L2 penalty of the second round (tabular_select_LRA_alpha.md).
     "he, sgd 0.01, batch 64, alpha 0.1": dict(
-        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window", alpha=0.1
+        init="he_uniform",
+        learning_rate_init=0.01,
+        batch_size=64,
+        local_error="pre_window",
+        alpha=0.1,
     ),
     "he, sgd 0.01, batch 64, alpha 0.3": dict(
-        init="he_uniform", learning_rate_init=0.01, batch_size=64, local_error="pre_window", alpha=0.3
+        init="he_uniform",
+        learning_rate_init=0.01,
+        batch_size=64,
+        local_error="pre_window",
+        alpha=0.3,
     ),
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
