@@ -48,19 +48,44 @@ class _Diverged(Exception):
 
 
 class _Snapshots:
-    """The parameter copies training may go back to: initial, previous, last, best."""
+    """The parameter copies training may go back to.
+
+    The initial ones, those of the previous and the last epoch, those before
+    the epoch of lowest training loss, and the best (early stopping). They
+    are references to the copies taken at the end of each epoch: no extra
+    copy.
+    """
 
     def __init__(self, initial):
-        self.initial = self.previous = self.last = initial
+        self.initial = self.previous = self.last = self.lowest = initial
         self.best = None
+        self.lowest_loss, self.lowest_epoch, self.climbing = np.inf, 0, False
 
-    def push(self, snapshot):
-        """Record the end of a finite epoch."""
+    def push(self, snapshot, loss, n_epochs):
+        """Record the end of finite epoch ``n_epochs`` and its training loss.
+
+        An epoch's loss is measured along its minibatches, from the weights it
+        started with: the weights to go back to for the lowest loss are those
+        at the end of the epoch before.
+        """
+        self.climbing = loss > self.lowest_loss
+        if not self.climbing:
+            self.lowest, self.lowest_loss, self.lowest_epoch = self.last, loss, n_epochs - 1
         self.previous, self.last = self.last, snapshot
 
     def fallbacks(self, n_epochs):
-        """Snapshots to try after divergence, newest first, labelled for the warning."""
-        return [
+        """Snapshots to try after divergence, labelled for the warning.
+
+        When the loss was climbing before it overflowed, the weights before
+        the epoch of lowest loss come first: the last finite epoch can be far
+        worse than the start (a regressor's R^2 of -1e17 on its own training
+        rows). Otherwise the last finite epoch does.
+        """
+        lowest = (
+            f"epoch {self.lowest_epoch} (the start of the epoch of lowest training loss)",
+            self.lowest,
+        )
+        return [lowest] * self.climbing + [
             (f"the last finite epoch ({n_epochs})", self.last),
             (f"the epoch before ({max(n_epochs - 1, 0)})", self.previous),
             ("the initialisation", self.initial),
@@ -143,7 +168,7 @@ class EpochLoopMixin:
         if not (_all_finite(loss, state) and np.isfinite(scores).all()):
             self._diverged(state, history.fallbacks(self.n_iter_), X)
             raise _Diverged
-        history.push(self._snapshot(state))
+        history.push(self._snapshot(state), loss, self.n_iter_ + 1)
         self.n_iter_ += 1
         self.t_ += X.shape[0]
         self.loss_curve_.append(loss)
@@ -178,7 +203,7 @@ class EpochLoopMixin:
         return ctx
 
     def _diverged(self, state, snapshots, X):
-        """Go back to the latest snapshot whose outputs on ``X`` are finite; warn."""
+        """Go back to the first of ``snapshots`` whose outputs on ``X`` square finitely; warn."""
         for label, snapshot in snapshots:  # noqa: B007 - label is used after the loop
             self._restore(state, snapshot)
             if _scorable(state.net.predict_output(X)):

@@ -4,12 +4,15 @@ from sklearn.exceptions import ConvergenceWarning
 
 
 class DivergenceWarning(UserWarning):
-    """Training diverged; the weights of the last finite epoch were kept.
+    """Training diverged; the weights of an earlier, finite epoch were kept.
 
     Raised when the loss, the weights or the outputs of a network become
     infinite or NaN during ``fit`` or ``partial_fit``. The estimator stays
-    usable: it keeps the latest parameters whose outputs on the training data
-    are finite.
+    usable: it keeps the weights of the last finite epoch or, when the loss
+    had been climbing before it overflowed, those the epoch of lowest
+    training loss started from; in either case the first of these (then the
+    epoch before, then the initialisation) whose outputs on the training
+    data, and their squares, are finite. The message names the epoch kept.
     """
 
 

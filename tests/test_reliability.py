@@ -65,6 +65,39 @@ def test_divergence_keeps_the_last_finite_weights(cls):
     assert np.isfinite(out).all()
 
 
+def _climbing_fit(max_iter):
+    """Full-batch SGD on a linear network at a step whose loss climbs, then overflows."""
+    Xl = np.random.RandomState(0).randn(40, 3)
+    est = sklearn_lra.BPRegressor(
+        hidden_layer_sizes=(4,), activation="identity", solver="sgd", momentum=0.0,
+        learning_rate_init=0.5, batch_size=40, alpha=0.0, tol=0.0, max_iter=max_iter,
+        random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with np.errstate(all="ignore"):
+            return est.fit(Xl, Xl @ np.array([1.0, -2.0, 0.5]))
+
+
+def test_divergence_after_a_climbing_loss_goes_back_before_the_lowest_loss():
+    """A loss that climbs for epochs before it overflows: the weights of its lowest point.
+
+    An epoch's loss is measured from the weights it starts with, so the
+    weights kept are those a fit of one epoch fewer ends with; the last
+    finite epoch's predict on its own training rows with an R^2 near -1e17.
+    """
+    with pytest.warns(DivergenceWarning, match="start of the epoch of lowest training loss"):
+        est = _climbing_fit(max_iter=200)
+    curve = np.array(est.loss_curve_)
+    lowest = int(np.argmin(curve))  # epoch lowest + 1 had the lowest loss
+    assert curve[-1] > 1e3 * curve[lowest], "the scenario must climb before it overflows"
+    reference = _climbing_fit(max_iter=lowest)  # ends where epoch lowest + 1 started
+    for kept, expected in zip(
+        est.coefs_ + est.intercepts_, reference.coefs_ + reference.intercepts_
+    ):
+        np.testing.assert_array_equal(kept, expected)
+
+
 @pytest.mark.parametrize("cls", ALL)
 def test_keyboard_interrupt_keeps_last_completed_epoch(cls):
     """Ctrl-C during fit leaves a usable model at the last completed epoch, with a warning."""

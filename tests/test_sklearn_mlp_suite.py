@@ -36,12 +36,6 @@ DIFFERENCES = {
         "weights and scores; MLPRegressor goes on training on NaN and records a NaN "
         "validation score"
     ),
-    "test_nonfinite_params": (
-        "inputs whose first epoch diverges give a DivergenceWarning and the finite "
-        "initial network, as every divergence keeps the last finite weights and "
-        "predictions stay finite; MLPRegressor raises a ValueError (BP raises MLP's "
-        "error, by its words, when even the initial outputs overflow)"
-    ),
     "test_preserve_feature_names[BPClassifier]": (
         "a classifier refuses y with a single class, as LogisticRegression and most "
         "scikit-learn classifiers do; MLPClassifier fits it and its predict_proba "
