@@ -323,6 +323,23 @@ MUTATIONS = [
         "        return self._task_loss()",
         ("tests/test_mlp_parity.py",),
     ),
+    # --- divergence
+    Mutation(
+        "divergence_keeps_last_after_climb",
+        "after a loss that climbed for epochs, divergence keeps the last finite epoch",
+        "sklearn_lra/_epochs.py",
+        "return [lowest] * self.climbing + [",
+        "return [",
+        ("tests/test_reliability.py",),
+    ),
+    Mutation(
+        "divergence_keeps_unsquarable_outputs",
+        "a diverged fit keeps a network whose outputs are finite but whose squares overflow",
+        "sklearn_lra/_epochs.py",
+        "np.isfinite(np.square(out, dtype=np.float64)).all()",
+        "np.isfinite(out).all()",
+        ("tests/test_property.py",),
+    ),
 ]
 
 
