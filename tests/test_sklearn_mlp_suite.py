@@ -32,7 +32,7 @@ _ENV = "SKLEARN_LRA_REQUIRE_SKLEARN_TESTS"
 #: test (function, or function[parameters]) -> why BP deliberately differs from MLP there.
 DIFFERENCES = {
     "test_mlp_diverging_loss": (
-        "a diverging fit stops with a DivergenceWarning and keeps the last finite "
+        "a diverging fit stops with a DivergenceWarning and keeps earlier finite "
         "weights and scores; MLPRegressor goes on training on NaN and records a NaN "
         "validation score"
     ),

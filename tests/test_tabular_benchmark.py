@@ -474,3 +474,34 @@ def test_depth_run_reports_a_section_per_depth_and_per_subset_gaps(bench, tmp_pa
     assert float(gap) == pytest.approx(gaps.mean(), abs=6e-4)
     assert float(se) == pytest.approx(gaps.std(ddof=1) / np.sqrt(2), abs=6e-4)
     assert "### Fit time" in block
+
+
+def test_fit_time_table_splits_time_into_epochs_and_cost_per_epoch(bench):
+    """A worked example: LRA at 2x, 0.75x and 1x MLP's cost per epoch on three tables."""
+    import tabular_report
+
+    rows = []
+    for table, task, lra_s, mlp_s in [
+        ("a", "classification", 4.0, 2.0),
+        ("b", "regression", 3.0, 2.0),
+        ("c", "classification", 2.0, 2.0),
+    ]:
+        for fold in (0, 1):
+            rows += [
+                dict(table=table, task=task, estimator="LRA", depth=1, fold=fold,
+                     fit_time=lra_s, n_iter=100, score=0.5, error="", subset="s"),
+                dict(table=table, task=task, estimator="MLP", depth=1, fold=fold,
+                     fit_time=mlp_s, n_iter=100 if task == "classification" else 50, score=0.5,
+                     error="", subset="s"),
+                dict(table=table, task=task, estimator="Linear", depth=0, fold=fold,
+                     fit_time=0.1, n_iter=np.nan, score=0.4, error="", subset="s"),
+            ]  # fmt: skip
+    df = tabular_report._normalise(tabular_report.to_frame(rows))
+    lines = tabular_report._fit_time_md(df, "MLP")
+    cells = {ln.split("|")[1].strip(): [c.strip() for c in ln.strip("|").split("|")[1:]]
+             for ln in lines[2:]}  # fmt: skip
+    # Per table, seconds per epoch over MLP's: a: 4/2 = 2.0; b: (3/100) / (2/50) = 0.75;
+    # c: 1.0. Their median is 1.0 (their mean would be 1.25).
+    assert cells["LRA"] == ["12.0", "6.0", "18.0", "100", "100", "1.00"]
+    assert cells["MLP"] == ["8.0", "4.0", "12.0", "100", "50", "1.00"]
+    assert cells["Linear"][3:] == ["-", "-", "-"]

@@ -272,16 +272,34 @@ def _task_md(sub, task, summ, reference):
     return lines
 
 
-def _fit_time_md(df):
-    """Each estimator's total fit time over every fit of the section, by task."""
+def _fit_time_md(df, reference="MLP"):
+    """Each estimator's total fit time by task, its epochs and its cost per epoch.
+
+    The networks' columns (depth > 0) split the time into the mean number of
+    epochs per fit, by task, and the cost of an epoch: per table, seconds over
+    epochs summed over the folds, as a ratio to ``reference``'s on the same
+    table, its median over the tables.
+    """
     t = df.groupby(["estimator", "task"], sort=False)["fit_time"].sum().unstack("task")
     tasks = [c for c in ["classification", "regression"] if c in t]
+    nets = df[df["depth"] > 0]
+    epochs = nets.groupby(["estimator", "task"])["n_iter"].mean().unstack("task")
+    sums = nets.groupby(["estimator", "table"])[["fit_time", "n_iter"]].sum()
+    per_epoch = (sums["fit_time"] / sums["n_iter"]).unstack("estimator")
+    ratio = per_epoch.div(per_epoch[reference], axis=0).median() if reference in per_epoch else {}
     lines = [
-        "| estimator | " + " | ".join(f"{c} (s)" for c in tasks) + " | total (s) |",
-        "|---|" + "---:|" * (len(tasks) + 1),
+        "| estimator | "
+        + " | ".join(f"{c} (s)" for c in tasks)
+        + " | total (s) | "
+        + " | ".join(f"epochs per fit, {c}" for c in tasks)
+        + f" | seconds per epoch / {reference}'s (median over tables) |",
+        "|---|" + "---:|" * (2 * len(tasks) + 2),
     ]
     for est, r in t.iterrows():
         cells = [f"{r[c]:.1f}" for c in tasks] + [f"{r[tasks].sum():.1f}"]
+        # A dash where no epochs apply (not a network).
+        cells += [_fmt(epochs.get(c, {}).get(est), 0) or "-" for c in tasks]
+        cells.append(_fmt(ratio.get(est), 2) or "-")
         lines.append(f"| {est} | " + " | ".join(cells) + " |")
     return lines
 
@@ -308,7 +326,7 @@ def markdown(df, header, reference="MLP"):
             title = "Classification (accuracy)" if task == "classification" else "Regression (R²)"
             lines += ["", f"### {title}", ""]
             lines += _task_md(sub, task, summ, reference)
-        lines += ["", "### Fit time", "", *_fit_time_md(sec)]
+        lines += ["", "### Fit time", "", *_fit_time_md(sec, reference)]
     errors = df[df["error"] != ""]
     if len(errors):
         lines += ["", "## Errors", ""]

@@ -119,7 +119,7 @@ def _error(estimator, X, y):
 
 def _divergence(caught):
     """The message of a divergence warning among ``caught``, or None."""
-    # The estimators stop at a non-finite loss, keep the last finite weights
+    # The estimators stop at a non-finite loss, keep earlier finite weights
     # and warn with sklearn_lra's DivergenceWarning; matched by name so that
     # a rule given by import path may define its own.
     for w in caught:
