@@ -28,7 +28,7 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         the same ``random_state`` starts from MLPClassifier's network. Every
         other scheme starts the biases at zero. A rule that cannot train from
         ``'zeros'`` warns before training.
-    init_scale : float or None, default=None
+    init_scale : float or None, default={default:init_scale}
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
     solver : {solvers}, default={default:solver}

@@ -97,7 +97,6 @@ CHOSEN = {
     "solver": "sgd",
     "momentum": 0.9,
     "nesterovs_momentum": True,
-    "learning_rate_init": 0.01,
     "batch_size": "auto",
     "init": "auto",
 }
@@ -111,9 +110,16 @@ def test_lra_defaults_and_their_documentation():
         params = cls().get_params()
         assert {k: params[k] for k in CHOSEN} == CHOSEN
         doc = cls.__doc__
-        assert "learning_rate_init : float, default=0.01" in doc
         assert "solver : {'sgd', 'adam'}, default='sgd'" in doc
         assert "``'auto'`` is ``min(64, n_samples)``" in doc
+    # The step and the start's scale of the third round, chosen per task.
+    assert LRAClassifier().learning_rate_init == 0.02
+    assert LRARegressor().learning_rate_init == 0.01
+    assert "learning_rate_init : float, default=0.02" in LRAClassifier.__doc__
+    assert "learning_rate_init : float, default=0.01" in LRARegressor.__doc__
+    assert LRAClassifier().init_scale is None
+    assert LRARegressor().init_scale == 0.5
+    assert "init_scale : float or None, default=0.5" in LRARegressor.__doc__
     # The L2 penalty of the second round, chosen per task.
     assert LRAClassifier().alpha == 0.1
     assert LRARegressor().alpha == 0.3
@@ -137,6 +143,14 @@ def test_auto_start_and_zero_start():
     assert np.abs(W1).max() > 0.9 * bound
     assert abs(W1.std() - bound / np.sqrt(3.0)) < 0.1 * bound
     np.testing.assert_allclose(b1, 0.0, atol=1e-9)
+    # The regressor's init_scale=0.5 halves that bound.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg = LRARegressor(max_iter=1, learning_rate_init=1e-12, random_state=0)
+        reg.fit(X, X[:, 0].astype(float))
+    W1 = reg.coefs_[0]
+    assert np.abs(W1).max() <= 0.5 * bound
+    assert np.abs(W1).max() > 0.45 * bound
     # The zero start is one parameter away: init='zeros' trains each estimator
     # from all-zero weights with its default miss (tanh: phi'(0) = 1).
     Xr = X.astype(float)

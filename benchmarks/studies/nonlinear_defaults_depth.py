@@ -15,6 +15,8 @@ the table quoted in ``doc/lra_defaults.md`` (``doc/tabular_defaults.md``).
 Run from the repository root::
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --n-jobs 2
+    OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --n-jobs 2 \
+        --only "he, sgd 0.03, batch 64, alpha 0.1"
     OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --rule FA \
         --n-jobs 2
     OPENBLAS_NUM_THREADS=1 python benchmarks/studies/nonlinear_defaults_depth.py --rule DFA \
@@ -22,6 +24,7 @@ Run from the repository root::
 """
 
 import argparse
+import csv
 import json
 import sys
 import warnings
@@ -86,6 +89,21 @@ CANDIDATES = {
         local_error="pre_window",
         alpha=0.3,
     ),
+    # The classifier's steps of the third round (tabular_select_LRA_rate.md).
+    "he, sgd 0.02, batch 64, alpha 0.1": dict(
+        init="he_uniform",
+        learning_rate_init=0.02,
+        batch_size=64,
+        local_error="pre_window",
+        alpha=0.1,
+    ),
+    "he, sgd 0.03, batch 64, alpha 0.1": dict(
+        init="he_uniform",
+        learning_rate_init=0.03,
+        batch_size=64,
+        local_error="pre_window",
+        alpha=0.1,
+    ),
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
 FEEDBACK_CANDIDATES = {
@@ -125,16 +143,34 @@ def main(argv=None):
     p.add_argument("--rule", choices=["LRA", "FA", "DFA"], default="LRA")
     p.add_argument("--n-jobs", type=int, default=1)
     p.add_argument("--extra", default="{}", help="JSON: more candidates, name -> params")
+    p.add_argument(
+        "--only", nargs="+", help="fit only these candidates; keep the others' rows of the CSV"
+    )
     args = p.parse_args(argv)
     extra = json.loads(args.extra)
     cands = _candidates(args.rule)
     names = list(cands) + [n for n in extra if n not in cands]
+    out = OUT if args.rule == "LRA" else OUT.with_name(f"depth_{args.rule}.csv")
+    kept = _kept_rows(out, args.only)
     X, y = fetch_mnist(subset="train", return_X_y=True)
     data = (X[:10000], y[:10000], X[50000:], y[50000:])
-    jobs = [(n, s, seed) for n in names for s in SIZES for seed in SEEDS]
+    fitted = args.only or names
+    jobs = [(n, s, seed) for n in fitted for s in SIZES for seed in SEEDS]
     rows = Parallel(n_jobs=args.n_jobs)(delayed(_fit)(args.rule, *j, data, extra) for j in jobs)
-    out = OUT if args.rule == "LRA" else OUT.with_name(f"depth_{args.rule}.csv")
-    write_and_print(rows, out, names, list(SIZES))
+    names = [n for n in names if n in fitted or any(r[0] == n for r in kept)]
+    write_and_print(kept + rows, out, names, list(SIZES))
+
+
+def _kept_rows(out, only):
+    """The rows of ``out`` for the candidates ``only`` does not name (none without ``only``)."""
+    if not only or not out.exists():
+        return []
+    with open(out, newline="") as f:
+        return [
+            (r["setting"], r["size"], int(r["seed"]), float(r["validation_error"]))
+            for r in csv.DictReader(f)
+            if r["setting"] not in only
+        ]
 
 
 if __name__ == "__main__":
