@@ -267,7 +267,7 @@ def test_every_synthetic_problem_is_deterministic_with_its_stated_shape(synth):
     # Two sizes of each classification family.
     clf = [n for n, p in synth.PROBLEMS.items() if p.task == "classification"]
     families = {n.rsplit("_", 1)[0] for n in clf}
-    assert families == {"moons", "circles", "xor", "parity3", "checkerboard", "clusters"}
+    assert families == {"moons", "circles", "xor", "parity3", "checkerboard", "clusters", "shells"}
     for family in families:
         sizes = [p.n_rows for n, p in synth.PROBLEMS.items() if n.rsplit("_", 1)[0] == family]
         assert len(sizes) >= 2 and max(sizes) >= 1000, family
@@ -320,6 +320,18 @@ def test_parity_and_checkerboard_labels_are_their_formula_up_to_the_stated_flips
     board = (np.floor(3 * X[:, 0]) + np.floor(3 * X[:, 1])) % 2
     assert (board != y).sum() == 50 and ((X >= 0) & (X <= 1)).all()
     assert _logistic_train_accuracy(X, y) < 0.65
+
+
+def test_shells_are_classes_by_radius_up_to_the_stated_flips(synth):
+    X, y, _ = synth.generate("shells_1000")
+    X, y = X.to_numpy(), y.astype(int)
+    assert X.shape == (1000, 4)
+    # Without the flips the class is the quartile of the distance from the origin.
+    radius = np.linalg.norm(X, axis=1)
+    by_radius = np.searchsorted(np.quantile(radius, [0.25, 0.5, 0.75]), radius)
+    assert (by_radius != y).sum() == 50  # 5% of 1000 rows changed, exactly
+    assert np.bincount(by_radius).tolist() == [250] * 4
+    assert _logistic_train_accuracy(X, y) < 0.4
 
 
 def test_clusters_have_several_clusters_per_class_and_label_noise(synth):

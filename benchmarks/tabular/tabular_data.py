@@ -235,8 +235,7 @@ SYNTHETIC_SUBSETS = {
         [
             *(f"{family}_{n}" for family in ("moons", "circles", "xor") for n in (200, 1000)),
             *(f"{family}_{n}" for family in ("checkerboard", "clusters") for n in (200, 1000)),
-            "parity3_500",
-            "parity3_1000",
+            *(f"{family}_{n}" for family in ("parity3", "shells") for n in (500, 1000)),
         ],
         "synthetic interaction",
     ),

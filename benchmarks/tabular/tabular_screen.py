@@ -297,7 +297,7 @@ def markdown(df, command):
     lines = [
         "# Screen of the tabular suite",
         "",
-        f"Command: `{command}`  ",
+        f"Command: {command}  ",
         f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"Protocol: {N_SPLITS}-fold cross-validation (stratified for classification), seed 0, "
@@ -383,7 +383,14 @@ def main(argv=None):
     df["kept"] = df.status == "suite"
     df.to_csv(csv, index=False)
     command = "python benchmarks/tabular/tabular_screen.py " + " ".join(argv or sys.argv[1:])
-    args.output.write_text(markdown(df, command.strip()))
+    command = f"`{command.strip()}`"
+    if len(todo) < len(df):
+        # The CSV keeps every earlier row: say which rows this call fitted.
+        command += (
+            f" (it screened {len(todo)} of the {len(df)} rows; the others are kept from "
+            "earlier runs in the CSV; `--force` without `--only` refits every row)"
+        )
+    args.output.write_text(markdown(df, command))
     print(new.to_string() if len(new) else "nothing to screen")
     print(f"wrote {args.output} and {csv}")
 

@@ -5,16 +5,17 @@ function of its parameters and seed, so it is loaded through
 ``tabular_data.load_table`` like a public table and is the same table in every
 run. The classification families (two moons, concentric circles, XOR / parity
 with distractor features, checkerboard, Gaussian clusters with several
-clusters per class) each come with input or label noise and at two sizes (200
-and 1000 rows); the regression problems are Friedman's three, a 1-D noisy sine
-and a 2-D interaction surface.
+clusters per class, classes by radius in four dimensions) each come with input
+or label noise and at two sizes (200 and 1000 rows, or 500 and 1000); the
+regression problems are Friedman's three, a 1-D noisy sine and a 2-D
+interaction surface.
 
 Public API:
 
 - ``PROBLEMS``: dict ``name -> Problem`` (generator, task, rows, parameters).
 - :func:`generate` ``(name) -> (X, y, task)``: X a DataFrame of floats, y labels or floats.
 - The generators themselves (``moons``, ``circles``, ``parity``, ``checkerboard``,
-  ``clusters``, ``friedman1``, ``friedman2``, ``friedman3``, ``sine``, ``interaction``),
+  ``clusters``, ``shells``, ``friedman1``, ``friedman2``, ``friedman3``, ``sine``, ``interaction``),
   each ``(n_rows, seed, **params) -> (X ndarray, y ndarray)``.
 """
 
@@ -94,6 +95,20 @@ def clusters(n_rows, seed, n_classes=3, n_clusters_per_class=3, flip=0.05, class
     )
     order = np.random.RandomState(seed + 1).permutation(n_rows)
     return X[order], y[order]
+
+
+def shells(n_rows, seed, n_features=4, n_classes=4, flip=0.05):
+    """Classes by radius: ``n_classes`` shells of a standard Gaussian (``make_gaussian_quantiles``).
+
+    A row's class is the quantile of its distance from the origin, so every
+    class but the innermost is a hollow shell around the others: no input and
+    no linear combination separates any two classes. ``flip`` of the labels
+    are then changed to another class.
+    """
+    X, y = datasets.make_gaussian_quantiles(
+        n_samples=n_rows, n_features=n_features, n_classes=n_classes, random_state=seed
+    )
+    return X, _flip(y, flip, n_classes, np.random.RandomState(seed + 1))
 
 
 def friedman1(n_rows, seed, noise=1.0):
@@ -178,6 +193,12 @@ PROBLEMS = {
         flip=0.05,
         class_sep=1.5,
     ),
+    **_both_sizes(
+        "shells",
+        "shells",
+        "4 classes by radius (Gaussian quantiles), 4 inputs, 5% flipped",
+        sizes=(500, 1000),
+    ),
     "friedman1": _r("friedman1", 500, "make_friedman1, 10 inputs, noise 1"),
     "friedman2": _r("friedman2", 500, "make_friedman2, noise 50"),
     "friedman3": _r("friedman3", 500, "make_friedman3, noise 0.1"),
@@ -193,6 +214,7 @@ GENERATORS = {
         parity,
         checkerboard,
         clusters,
+        shells,
         friedman1,
         friedman2,
         friedman3,
