@@ -1,5 +1,7 @@
 """The interface every learning rule implements, and the helpers they share."""
 
+import math
+
 import numpy as np
 
 from .._activations import ACTIVATIONS
@@ -121,7 +123,7 @@ def cap_norm(a, cap):
     """Scale ``a`` in place so that its Frobenius norm is at most ``cap``."""
     if cap is None:
         return a
-    norm = np.sqrt(np.vdot(a, a))
+    norm = math.sqrt(np.vdot(a, a))
     if norm > cap:
         a *= cap / norm
     return a

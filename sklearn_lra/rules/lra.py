@@ -8,6 +8,7 @@ and its moved representation is the layer's error. Each layer then updates
 its own weights from its own error; no global gradient is formed.
 """
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -331,12 +332,16 @@ def _weighted_rms(a, sample_weight, per_row):
     a row of weight 2 counts as that row twice.
     """
     if sample_weight is None:
-        total = a.multiply(a).sum() if sp.issparse(a) else np.vdot(a, a)
+        # An exact ndarray skips scipy's sparse check: this runs four times per
+        # minibatch, where that check and numpy's scalar sqrt cost as much as
+        # the product itself.
+        dense = type(a) is np.ndarray or not sp.issparse(a)
+        total = np.vdot(a, a) if dense else a.multiply(a).sum()
     else:
         rows = a.multiply(a).sum(axis=1) if sp.issparse(a) else np.einsum("ij,ij->i", a, a)
         total = np.vdot(np.asarray(rows).ravel(), sample_weight.ravel())
     mean = float(total) / a.shape[0]
-    return np.sqrt(mean if per_row else mean / a.shape[1])
+    return math.sqrt(mean if per_row else mean / a.shape[1])
 
 
 def center_update(ws, l, cap):
