@@ -112,7 +112,7 @@ def test_lra_defaults_and_their_documentation():
         doc = cls.__doc__
         assert "solver : {'sgd', 'adam'}, default='sgd'" in doc
         assert "``'auto'`` is ``min(64, n_samples)``" in doc
-    # The step and the start's scale of the third round, chosen per task.
+    # The step and the start's scale of the fourth round, chosen per task.
     assert LRAClassifier().learning_rate_init == 0.02
     assert LRARegressor().learning_rate_init == 0.01
     assert "learning_rate_init : float, default=0.02" in LRAClassifier.__doc__

@@ -89,7 +89,7 @@ CANDIDATES = {
         local_error="pre_window",
         alpha=0.3,
     ),
-    # The classifier's steps of the third round (tabular_select_LRA_rate.md).
+    # The classifier's steps of the fourth round (tabular_select_LRA_rate.md).
     "he, sgd 0.02, batch 64, alpha 0.1": dict(
         init="he_uniform",
         learning_rate_init=0.02,

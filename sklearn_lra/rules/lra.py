@@ -451,7 +451,7 @@ class _LRA(BaseNetwork):
         # enough steps; the regressor measures its miss with phi'. A second
         # round on fresh splits added the L2 penalty: 0.1 for the classifier,
         # 0.3 for the regressor (tabular_select_LRA_alpha.md); without it a
-        # random start fits noise that the zero start never could. A third
+        # random start fits noise that the zero start never could. A fourth
         # round, on two fresh sets of splits, doubled the classifier's step
         # (tabular_select_LRA_rate*.md; 0.03 tied on the tables and lost more
         # at eight layers on MNIST validation rows).
