@@ -147,8 +147,11 @@ html_theme_options = {
 _WIDE_PAGES = (
     "claims",
     "performance",
-    *(f"{report}{part}" for report in ("results", "results_full_data", "results_null_init_20_epochs")
-      for part in ("", "_appendix")),
+    *(
+        f"{report}{part}"
+        for report in ("results", "results_full_data", "results_null_init_20_epochs")
+        for part in ("", "_appendix")
+    ),
 )
 html_sidebars = {
     "index": [],
