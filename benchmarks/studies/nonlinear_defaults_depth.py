@@ -46,19 +46,26 @@ SEEDS = (0, 1, 2)
 BEFORE = dict(batch_size=200, local_error="pre_window", alpha=0.0)
 # The random-start candidates of the first round ran without an L2 penalty.
 NO_L2 = dict(alpha=0.0)
+
+
+def _he_window(rate, alpha):
+    """He's uniform start, the window, minibatches of 64: SGD at ``rate``, L2 ``alpha``."""
+    return dict(
+        init="he_uniform",
+        learning_rate_init=rate,
+        batch_size=64,
+        local_error="pre_window",
+        alpha=alpha,
+    )
+
+
 CANDIDATES = {
     "zeros, sgd 0.01 (before)": dict(init="zeros", learning_rate_init=0.01, **BEFORE),
     "glorot, sgd 0.03": dict(init="glorot_uniform", learning_rate_init=0.03, **BEFORE),
     "glorot, adam 3e-3": dict(
         init="glorot_uniform", solver="adam", learning_rate_init=3e-3, **BEFORE
     ),
-    "he, sgd 0.01, batch 64": dict(
-        init="he_uniform",
-        learning_rate_init=0.01,
-        batch_size=64,
-        local_error="pre_window",
-        **NO_L2,
-    ),
+    "he, sgd 0.01, batch 64": _he_window(0.01, **NO_L2),
     "he, sgd 0.01, batch 64, post_derivative": dict(
         init="he_uniform",
         learning_rate_init=0.01,
@@ -75,35 +82,11 @@ CANDIDATES = {
         **NO_L2,
     ),
     # The L2 penalty of the second round (tabular_select_LRA_alpha.md).
-    "he, sgd 0.01, batch 64, alpha 0.1": dict(
-        init="he_uniform",
-        learning_rate_init=0.01,
-        batch_size=64,
-        local_error="pre_window",
-        alpha=0.1,
-    ),
-    "he, sgd 0.01, batch 64, alpha 0.3": dict(
-        init="he_uniform",
-        learning_rate_init=0.01,
-        batch_size=64,
-        local_error="pre_window",
-        alpha=0.3,
-    ),
+    "he, sgd 0.01, batch 64, alpha 0.1": _he_window(0.01, alpha=0.1),
+    "he, sgd 0.01, batch 64, alpha 0.3": _he_window(0.01, alpha=0.3),
     # The classifier's steps of the fourth round (tabular_select_LRA_rate.md).
-    "he, sgd 0.02, batch 64, alpha 0.1": dict(
-        init="he_uniform",
-        learning_rate_init=0.02,
-        batch_size=64,
-        local_error="pre_window",
-        alpha=0.1,
-    ),
-    "he, sgd 0.03, batch 64, alpha 0.1": dict(
-        init="he_uniform",
-        learning_rate_init=0.03,
-        batch_size=64,
-        local_error="pre_window",
-        alpha=0.1,
-    ),
+    "he, sgd 0.02, batch 64, alpha 0.1": _he_window(0.02, alpha=0.1),
+    "he, sgd 0.03, batch 64, alpha 0.1": _he_window(0.03, alpha=0.1),
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
 FEEDBACK_CANDIDATES = {
