@@ -19,14 +19,16 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',
-        'he_normal', 'he_uniform', 'mlp', or 'auto': ``'he_uniform'`` for
-        LRA's fdbk and lra_e forms (chosen by nested validation on the
-        tabular suite; ``init='zeros'`` is the paper's null start), else
-        'mlp'. ``'mlp'`` is ``MLPClassifier``'s initialisation, drawn in its
-        order: weights and biases uniform on ``+-sqrt(6 / (fan_in +
-        fan_out))`` (``sqrt(2 / ...)`` for logistic units), so that BP with
-        the same ``random_state`` starts from MLPClassifier's network. Every
-        other scheme starts the biases at zero. A rule that cannot train from
+        'he_normal', 'he_uniform', 'he_uniform_bias', 'mlp', or 'auto':
+        ``'he_uniform_bias'`` for LRA's fdbk and lra_e forms (chosen by
+        nested validation on the tabular suite; ``init='zeros'`` is the
+        paper's null start), else 'mlp'. ``'mlp'`` is ``MLPClassifier``'s
+        initialisation, drawn in its order: weights and biases uniform on
+        ``+-sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` for logistic
+        units), so that BP with the same ``random_state`` starts from
+        MLPClassifier's network. ``'he_uniform_bias'`` draws weights and
+        biases in the same order from He's bound ``+-sqrt(6 / fan_in)``.
+        Every other scheme starts the biases at zero. A rule that cannot train from
         ``'zeros'`` warns before training.
     init_scale : float or None, default={default:init_scale}
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain

@@ -14,6 +14,7 @@ DEFAULT_SCALES = {
     "glorot_normal": 1.0,
     "he_normal": 1.0,
     "he_uniform": 1.0,
+    "he_uniform_bias": 1.0,
     "mlp": 1.0,
 }
 INIT_SCHEMES = tuple(DEFAULT_SCALES)
@@ -65,7 +66,7 @@ def init_matrix(scheme, shape, rng, scale=None, dtype=np.float64):
         w = rng.standard_normal(shape) * scale * np.sqrt(2.0 / (fan_in + fan_out))
     elif scheme == "he_normal":
         w = rng.standard_normal(shape) * scale * np.sqrt(2.0 / fan_in)
-    elif scheme == "he_uniform":
+    elif scheme in ("he_uniform", "he_uniform_bias"):
         w = rng.uniform(-1, 1, shape) * scale * np.sqrt(6.0 / fan_in)
     else:
         raise ValueError(f"Unknown initialisation scheme {scheme!r}.")
@@ -83,9 +84,13 @@ def init_layers(scheme, layer_units, rng, scale, dtype, activation):
     ``'mlp'`` is ``MLPClassifier``'s initialisation, drawn as it draws it:
     layer by layer, weights then biases, each uniform on ``+-scale *
     sqrt(6 / (fan_in + fan_out))`` (``sqrt(2 / ...)`` for logistic units), so
-    that the same ``random_state`` gives the same initial network. Every other
-    scheme draws the weights with :func:`init_matrix` and starts the biases
-    at zero.
+    that the same ``random_state`` gives the same initial network.
+    ``'he_uniform_bias'`` draws in the same order from He's bound ``+-scale *
+    sqrt(6 / fan_in)``: biases as spread as the weights place each unit's
+    threshold somewhere across the data instead of at its centre, where
+    every odd unit (tanh) would start as an odd function of its input. Every
+    other scheme draws the weights with :func:`init_matrix` and starts the
+    biases at zero.
 
     Parameters
     ----------
@@ -107,14 +112,17 @@ def init_layers(scheme, layer_units, rng, scale, dtype, activation):
     coefs, intercepts : list of ndarray
     """
     shapes = list(zip(layer_units[:-1], layer_units[1:]))
-    if scheme != "mlp":
+    if scheme not in ("mlp", "he_uniform_bias"):
         coefs = [init_matrix(scheme, shape, rng, scale, dtype) for shape in shapes]
         return coefs, [np.zeros(n, dtype=dtype) for n in layer_units[1:]]
     factor = 2.0 if activation == "logistic" else 6.0
-    gain = DEFAULT_SCALES["mlp"] if scale is None else scale
+    gain = DEFAULT_SCALES[scheme] if scale is None else scale
     coefs, intercepts = [], []
     for fan_in, fan_out in shapes:
-        bound = gain * np.sqrt(factor / (fan_in + fan_out))
+        if scheme == "mlp":
+            bound = gain * np.sqrt(factor / (fan_in + fan_out))
+        else:
+            bound = gain * np.sqrt(6.0 / fan_in)
         coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, copy=False))
         intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False))
     return coefs, intercepts

@@ -170,21 +170,21 @@ def test_post_miss_of_signum_units_warns(digits):
 @pytest.mark.parametrize(
     "params, init",
     [
-        ({"form": "fdbk"}, "he_uniform"),
-        ({"form": "lra_e"}, "he_uniform"),
+        ({"form": "fdbk"}, "he_uniform_bias"),
+        ({"form": "lra_e"}, "he_uniform_bias"),
         ({"form": "diff"}, "mlp"),
-        ({"local_error": "post_derivative", "activation": "relu"}, "he_uniform"),
+        ({"local_error": "post_derivative", "activation": "relu"}, "he_uniform_bias"),
     ],
 )
 def test_lra_auto_init_resolves_per_settings(params, init, digits):
-    """LRA's feedback forms start from He's uniform weights, diff from MLPClassifier's."""
+    """LRA's feedback forms start from He's uniform weights and biases, diff as MLP."""
     X, y, _, _ = digits
     params = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         auto = LRAClassifier(init="auto", **params).fit(X, y)
         explicit = LRAClassifier(init=init, **params).fit(X, y)
-    for u, v in zip(auto.coefs_, explicit.coefs_):
+    for u, v in zip(auto.coefs_ + auto.intercepts_, explicit.coefs_ + explicit.intercepts_):
         np.testing.assert_array_equal(u, v)
 
 

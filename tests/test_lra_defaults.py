@@ -133,24 +133,34 @@ def test_lra_defaults_and_their_documentation():
 
 
 def test_auto_start_and_zero_start():
-    # init='auto' draws He's uniform weights for the feedback forms: uniform on
-    # +-sqrt(6 / fan_in), biases zero, checked against that formula directly.
+    # init='auto' draws He's uniform weights and biases for the feedback
+    # forms: each layer's uniform on +-sqrt(6 / fan_in), checked against that
+    # formula directly (400 hidden units, so the spreads are well estimated).
     X, y = _binary()
-    model = _fit(X, y, max_iter=1, learning_rate_init=1e-12)
-    W1, b1 = model.coefs_[0], model.intercepts_[0]
+    model = _fit(X, y, max_iter=1, learning_rate_init=1e-12, hidden_layer_sizes=(400,))
+    drawn = [  # (values, fan_in); the one output bias is too few to test a spread
+        (model.coefs_[0], X.shape[1]),
+        (model.intercepts_[0], X.shape[1]),
+        (model.coefs_[1], 400),
+    ]
+    for values, fan_in in drawn:
+        bound = np.sqrt(6.0 / fan_in)
+        assert np.abs(values).max() <= bound
+        assert np.abs(values).max() > 0.9 * bound
+        assert abs(values.std() - bound / np.sqrt(3.0)) < 0.1 * bound
+    assert np.abs(model.intercepts_[1]).max() <= np.sqrt(6.0 / 400)
+    # The regressor's init_scale=0.5 halves that bound, biases included.
     bound = np.sqrt(6.0 / X.shape[1])
-    assert np.abs(W1).max() <= bound
-    assert np.abs(W1).max() > 0.9 * bound
-    assert abs(W1.std() - bound / np.sqrt(3.0)) < 0.1 * bound
-    np.testing.assert_allclose(b1, 0.0, atol=1e-9)
-    # The regressor's init_scale=0.5 halves that bound.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reg = LRARegressor(max_iter=1, learning_rate_init=1e-12, random_state=0)
         reg.fit(X, X[:, 0].astype(float))
-    W1 = reg.coefs_[0]
-    assert np.abs(W1).max() <= 0.5 * bound
-    assert np.abs(W1).max() > 0.45 * bound
+    for values in (reg.coefs_[0], reg.intercepts_[0]):
+        assert np.abs(values).max() <= 0.5 * bound
+        assert np.abs(values).max() > 0.4 * bound
+    # use_bias=False keeps every bias at zero whatever the start draws.
+    no_bias = _fit(X, y, max_iter=3, use_bias=False)
+    assert not any(b.any() for b in no_bias.intercepts_)
     # The zero start is one parameter away: init='zeros' trains each estimator
     # from all-zero weights with its default miss (tanh: phi'(0) = 1).
     Xr = X.astype(float)

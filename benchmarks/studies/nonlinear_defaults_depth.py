@@ -48,10 +48,10 @@ BEFORE = dict(batch_size=200, local_error="pre_window", alpha=0.0)
 NO_L2 = dict(alpha=0.0)
 
 
-def _he_window(rate, alpha):
+def _he_window(rate, alpha, init="he_uniform"):
     """He's uniform start, the window, minibatches of 64: SGD at ``rate``, L2 ``alpha``."""
     return dict(
-        init="he_uniform",
+        init=init,
         learning_rate_init=rate,
         batch_size=64,
         local_error="pre_window",
@@ -87,6 +87,10 @@ CANDIDATES = {
     # The classifier's steps of the fourth round (tabular_select_LRA_rate.md).
     "he, sgd 0.02, batch 64, alpha 0.1": _he_window(0.02, alpha=0.1),
     "he, sgd 0.03, batch 64, alpha 0.1": _he_window(0.03, alpha=0.1),
+    # The fifth round's start: biases drawn as the weights (tabular_select_LRA_bias.md).
+    "he + biases, sgd 0.02, batch 64, alpha 0.1": _he_window(
+        0.02, alpha=0.1, init="he_uniform_bias"
+    ),
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
 FEEDBACK_CANDIDATES = {

@@ -87,14 +87,18 @@ class LocalRepresentationAlignmentRule(LearningRule):
 
     @property
     def auto_init(self):
-        """``init='auto'``: He's uniform start for the feedback forms, ``'mlp'`` for diff.
+        """``init='auto'``: He's uniform start, biases included, for the feedback forms.
 
         From zeros a fixed ``E`` confines the first layer to as many input
         directions as there are outputs; a random start does not, and He's
         scale (chosen by nested validation on the tabular suite) gives the
-        hidden units distinct nonlinear features from the first step.
+        hidden units distinct nonlinear features from the first step. Biases
+        drawn as the weights (a fifth round) spread the units' thresholds
+        across the data: with zero biases every tanh unit starts odd, and
+        even targets (radius, XOR) wait for the biases to grow. ``diff``
+        starts from MLPClassifier's initialisation (``'mlp'``).
         """
-        return "mlp" if self.form == "diff" else "he_uniform"
+        return "mlp" if self.form == "diff" else "he_uniform_bias"
 
     def derivative_remedy(self):
         """The miss or form that trains without ``phi'``."""
@@ -446,7 +450,8 @@ class _LRA(BaseNetwork):
         "use_bias": True,
         # Chosen by nested validation on the tabular suite, nonlinear tables
         # included, with a depth check on MNIST validation rows
-        # (doc/lra_defaults.md, "Random start"): init='auto' (He's uniform)
+        # (doc/lra_defaults.md, "Random start"): init='auto' (He's uniform;
+        # the fifth round drew the biases too, tabular_select_LRA_bias.md)
         # and minibatches of 64 (_auto_batch_size), which give a small table
         # enough steps; the regressor measures its miss with phi'. A second
         # round on fresh splits added the L2 penalty: 0.1 for the classifier,
@@ -525,9 +530,17 @@ class _LRA(BaseNetwork):
     preset_sources = SOURCES
     preset_reconstructed = RECONSTRUCTED
 
+    def _new_state(self, n_features, n_outputs, dtype):
+        """The base class's, with the biases zeroed when ``use_bias`` is False."""
+        return self._zero_biases_unless_used(super()._new_state(n_features, n_outputs, dtype))
+
     def _continued_state(self, dtype, keep_optimizer):
         """The base class's, with the biases zeroed when ``use_bias`` is False."""
-        state = super()._continued_state(dtype, keep_optimizer)
+        return self._zero_biases_unless_used(super()._continued_state(dtype, keep_optimizer))
+
+    def _zero_biases_unless_used(self, state):
+        # The rule never updates a bias with use_bias=False, so a drawn one
+        # (init='auto' draws them) would stay as a fixed random offset.
         if not self.use_bias:
             for b in state.net.intercepts:
                 b.fill(0)
@@ -666,7 +679,8 @@ _LRA_NOTES = """
     ``init='zeros'`` trains the ``fdbk`` and ``lra_e`` forms that way; it
     cannot train ``diff`` (nor ``'post_derivative'`` with ReLU or ReLU-6
     units, whose ``phi'(0) = 0``), and warns there. ``init='auto'`` starts
-    the feedback forms from He's uniform weights, since from zeros a fixed
+    the feedback forms from He's uniform weights and biases
+    (``'he_uniform_bias'``), since from zeros a fixed
     ``E`` confines the first layer to as many input directions as there are
     outputs, and ``diff`` from MLPClassifier's initialisation.
 
