@@ -269,8 +269,8 @@ MUTATIONS = [
         "adaptive_rms_unweighted",
         "adaptive_scale's root mean squares ignore the sample weights",
         "sklearn_lra/rules/lra.py",
-        "    if sample_weight is None:\n        total = a.multiply(a).sum()",
-        "    if True:\n        total = a.multiply(a).sum()",
+        "    if sample_weight is None:\n        # An exact ndarray",
+        "    if True:\n        # An exact ndarray",
         RATES,
     ),
     # --- the reproduction's tuning study
@@ -306,6 +306,22 @@ MUTATIONS = [
         "intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype, copy=False))",
         "intercepts.append(np.zeros(fan_out, dtype))",
         ("tests/test_mlp_parity.py",),
+    ),
+    Mutation(
+        "he_bias_glorot_bound",
+        "init='he_uniform_bias' draws from Glorot's bound sqrt(6 / (fan_in + fan_out))",
+        "sklearn_lra/_initializers.py",
+        "            bound = gain * np.sqrt(6.0 / fan_in)\n",
+        "            bound = gain * np.sqrt(6.0 / (fan_in + fan_out))\n",
+        ("tests/test_lra_defaults.py",),
+    ),
+    Mutation(
+        "fresh_fit_keeps_drawn_biases",
+        "use_bias=False zeroes the biases when a fit continues, not when it starts",
+        "sklearn_lra/rules/lra.py",
+        "return self._zero_biases_unless_used(super()._new_state(n_features, n_outputs, dtype))",
+        "return super()._new_state(n_features, n_outputs, dtype)",
+        ("tests/test_presets.py", "tests/test_lra_defaults.py"),
     ),
     Mutation(
         "binary_softmax",
