@@ -34,13 +34,34 @@ def transpose_matmul_into(A, D, out):
     return out
 
 
+def packed(shapes, dtype, values=None):
+    """One buffer holding arrays of ``shapes`` back to back, and views of it in those shapes.
+
+    An optimizer then updates every array with one pass over the buffer
+    instead of one pass per array: with the small layers of tabular data the
+    per-call cost of numpy, not the arithmetic, dominates a step. ``values``
+    (arrays of the same shapes) are copied in when given.
+    """
+    flat = np.empty(sum(int(np.prod(s)) for s in shapes), dtype)
+    views, start = [], 0
+    for i, shape in enumerate(shapes):
+        size = int(np.prod(shape))
+        view = flat[start : start + size].reshape(shape)
+        if values is not None:
+            view[...] = values[i]
+        views.append(view)
+        start += size
+    return flat, views
+
+
 class Workspace:
     """Preallocated arrays for minibatches of up to ``batch_size`` rows.
 
     Holds the forward pass (``h``, ``z``), work arrays per layer (``delta``
     for errors, ``target`` for target representations, ``scratch``, and
     ``weighted`` for sample-weighted errors) and one direction buffer per
-    forward parameter. A workspace made with ``training=False`` holds only the
+    forward parameter, all views of ``flat_directions`` in the order of
+    ``Network.params``. A workspace made with ``training=False`` holds only the
     forward pass. ``rows(b)``
     returns a workspace of row views for a shorter last minibatch, so nothing
     is allocated while an epoch runs.
@@ -63,8 +84,13 @@ class Workspace:
             ]
             setattr(self, name, arrays)
         shapes = list(zip(layer_units[:-1], layer_units[1:]))
-        self.coef_grads = [np.empty(s, dtype) if training else None for s in shapes]
-        self.intercept_grads = [np.empty(n, dtype) if training else None for n in layer_units[1:]]
+        n = len(shapes)
+        if training:
+            self.flat_directions, grads = packed(shapes + [(k,) for k in layer_units[1:]], dtype)
+            self.coef_grads, self.intercept_grads = grads[:n], grads[n:]
+        else:
+            self.flat_directions = None
+            self.coef_grads, self.intercept_grads = [None] * n, [None] * n
         self._views = {batch_size: self}
 
     def _view(self, full):
@@ -72,6 +98,7 @@ class Workspace:
         for name in self._PER_LAYER:
             rows = [None if a is None else a[: self.batch_size] for a in getattr(full, name)]
             setattr(self, name, rows)
+        self.flat_directions = full.flat_directions
         self.coef_grads = full.coef_grads
         self.intercept_grads = full.intercept_grads
         self._views = full._views
@@ -106,6 +133,8 @@ class Network:
     def __init__(self, coefs, intercepts, activation, output):
         self.coefs = coefs
         self.intercepts = intercepts
+        #: One buffer behind ``params`` once :meth:`pack` ran, else None.
+        self.flat_params = None
         self.activation_name = activation
         self.phi = ACTIVATIONS[activation]
         self.output_name = output
@@ -120,6 +149,18 @@ class Network:
     def params(self):
         """The forward parameters as one flat list (weights, then biases)."""
         return self.coefs + self.intercepts
+
+    def pack(self):
+        """Move the parameters into one buffer (:func:`packed`), in the order of ``params``.
+
+        ``coefs`` and ``intercepts`` become views of ``flat_params``, the
+        weights first, so ``flat_params[:n_coef_values]`` holds every weight.
+        """
+        params = self.params
+        self.flat_params, views = packed([p.shape for p in params], params[0].dtype, params)
+        self.coefs, self.intercepts = views[: self.n_layers], views[self.n_layers :]
+        #: Number of weights (biases excluded): the length of their slice.
+        self.n_coef_values = sum(W.size for W in self.coefs)
 
     def layer_units(self):
         """Widths ``n_0, ..., n_L``."""

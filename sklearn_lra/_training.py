@@ -38,7 +38,10 @@ class TrainingState:
         self.alpha = estimator.alpha
         rates = rule.learning_rates()
         self.extra_grads = {k: [np.empty_like(a) for a in extra[k]] for k in rates}
-        groups = [(net.params, 1.0)] + [(extra[k], rates[k]) for k in rates]
+        # One buffer for the forward parameters, stepped in one pass (the
+        # workspace's directions share its layout).
+        net.pack()
+        groups = [([net.flat_params], 1.0)] + [(extra[k], rates[k]) for k in rates]
         self.groups = groups
         self.optimizers = optimizers or [
             make_optimizer(estimator.solver, params, estimator) for params, _ in groups
@@ -129,7 +132,7 @@ class TrainingState:
             # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
             # weight, so that a weight of 2 acts as a duplicated row.
             self._add_weight_decay(ws, float(alpha) / ws.weight_sum)
-        directions = [ws.directions] + [self.extra_grads[k] for k in self.extra_grads]
+        directions = [[ws.flat_directions]] + [self.extra_grads[k] for k in self.extra_grads]
         for i, (opt, (params, rate), dirs) in enumerate(
             zip(self.optimizers, self.groups, directions)
         ):
@@ -137,14 +140,16 @@ class TrainingState:
                 opt.step(params, dirs, learning_rate * rate)
 
     def _add_weight_decay(self, ws, scale):
-        """``dW_l += scale * W_l`` through one reused buffer instead of a temporary."""
+        """``dW_l += scale * W_l`` for every layer at once, through one reused buffer.
+
+        The weights lead both packed buffers (:meth:`Network.pack`), so one
+        slice of each holds every ``W_l`` and no bias.
+        """
+        n = self.net.n_coef_values
         if self._decay_buffer is None:
-            size = max(W.size for W in self.net.coefs)
-            self._decay_buffer = np.empty(size, self.net.coefs[0].dtype)
-        for W, g in zip(self.net.coefs, ws.coef_grads):
-            tmp = self._decay_buffer[: W.size].reshape(W.shape)
-            np.multiply(W, scale, out=tmp)
-            g += tmp
+            self._decay_buffer = np.empty(n, self.net.flat_params.dtype)
+        np.multiply(self.net.flat_params[:n], scale, out=self._decay_buffer)
+        ws.flat_directions[:n] += self._decay_buffer
 
 
 def _true_classes(Y):

@@ -292,6 +292,14 @@ MUTATIONS = [
         ("tests/test_weights.py",),
     ),
     Mutation(
+        "decay_on_biases",
+        "the packed L2 step decays the biases too (MLPClassifier decays weights only)",
+        "sklearn_lra/_training.py",
+        "        n = self.net.n_coef_values\n",
+        "        n = self.net.flat_params.size\n",
+        ("tests/test_mlp_parity.py",),
+    ),
+    Mutation(
         "fresh_shuffle_each_epoch",
         "each epoch draws a fresh order instead of reshuffling the last one (as MLP does)",
         "sklearn_lra/_training.py",
