@@ -6,6 +6,8 @@ Indices follow the equations: layer ``l = 1..L`` maps ``z[l-1]`` to
 a :class:`Workspace` are indexed by ``l`` directly (slot 0 of ``h`` is unused).
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -42,15 +44,13 @@ def packed(shapes, dtype, values=None):
     per-call cost of numpy, not the arithmetic, dominates a step. ``values``
     (arrays of the same shapes) are copied in when given.
     """
-    flat = np.empty(sum(int(np.prod(s)) for s in shapes), dtype)
-    views, start = [], 0
-    for i, shape in enumerate(shapes):
-        size = int(np.prod(shape))
-        view = flat[start : start + size].reshape(shape)
-        if values is not None:
-            view[...] = values[i]
-        views.append(view)
-        start += size
+    sizes = [math.prod(shape) for shape in shapes]
+    flat = np.empty(sum(sizes), dtype)
+    ends = np.cumsum(sizes)
+    views = [flat[end - size : end].reshape(shape) for shape, size, end in zip(shapes, sizes, ends)]
+    if values is not None:
+        for view, value in zip(views, values):
+            view[...] = value
     return flat, views
 
 
@@ -62,9 +62,8 @@ class Workspace:
     ``weighted`` for sample-weighted errors) and one direction buffer per
     forward parameter, all views of ``flat_directions`` in the order of
     ``Network.params``. A workspace made with ``training=False`` holds only the
-    forward pass. ``rows(b)``
-    returns a workspace of row views for a shorter last minibatch, so nothing
-    is allocated while an epoch runs.
+    forward pass. ``rows(b)`` returns a workspace of row views for a shorter
+    last minibatch, so nothing is allocated while an epoch runs.
     """
 
     _PER_LAYER = ("h", "z", "delta", "scratch", "target", "weighted")
@@ -135,6 +134,8 @@ class Network:
         self.intercepts = intercepts
         #: One buffer behind ``params`` once :meth:`pack` ran, else None.
         self.flat_params = None
+        #: The number of weights, biases excluded (set by :meth:`pack`).
+        self.n_coef_values = None
         self.activation_name = activation
         self.phi = ACTIVATIONS[activation]
         self.output_name = output
@@ -159,7 +160,6 @@ class Network:
         params = self.params
         self.flat_params, views = packed([p.shape for p in params], params[0].dtype, params)
         self.coefs, self.intercepts = views[: self.n_layers], views[self.n_layers :]
-        #: Number of weights (biases excluded): the length of their slice.
         self.n_coef_values = sum(W.size for W in self.coefs)
 
     def layer_units(self):
