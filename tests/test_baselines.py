@@ -16,6 +16,7 @@ from sklearn_lra import (
     DTPRegressor,
     FAClassifier,
     FARegressor,
+    LRAClassifier,
 )
 from sklearn_lra._network import Network, Workspace
 from sklearn_lra.rules.bp import BackPropagationRule
@@ -165,6 +166,54 @@ def test_automatic_feedback_scale_keeps_the_signal_size():
     assert U.std() == pytest.approx(0.05, rel=0.02)
     (D,) = draw_feedback(FAClassifier(), [(400, 300)], np.random.RandomState(0), np.float64)
     assert D.std() == pytest.approx(0.1, rel=0.02)  # the default: an absolute scale
+
+
+def _feedback_after_one_epoch(Estimator, n_classes, **params):
+    """The feedback matrices of a 2-layer network fitted one epoch on ``n_classes`` classes."""
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(60, 3), np.arange(60) % n_classes
+    est = Estimator(hidden_layer_sizes=(300, 200), max_iter=1, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if Estimator is LRAClassifier:  # gamma=0 keeps E as drawn
+            est.set_params(gamma=0.0)
+        else:  # FA and DFA never train their matrices; no step disturbs them
+            est.set_params(learning_rate_init=1e-12)
+        return est.fit(X, y).feedback_matrices_
+
+
+@pytest.mark.parametrize(
+    "Estimator, from_output",
+    [(LRAClassifier, [1]), (FAClassifier, [1]), (DFAClassifier, [0, 1])],
+)
+@pytest.mark.parametrize("feedback_init", ["normal", "uniform"])
+def test_auto_feedback_scale_counts_a_softmax_output_as_one_row(
+    Estimator, from_output, feedback_init
+):
+    """``'auto'``: unit-variance entries where a softmax error enters, ``1 / n_rows`` elsewhere."""
+    params = dict(feedback_init=feedback_init, feedback_scale="auto")
+    auto = _feedback_after_one_epoch(Estimator, 5, **params)
+    none = _feedback_after_one_epoch(Estimator, 5, **{**params, "feedback_scale": None})
+    for i, (A, N) in enumerate(zip(auto, none)):
+        # The variance of the drawn entries, measured, against the formula.
+        expected = 1.0 if i in from_output else 1.0 / A.shape[0]
+        assert A.var() == pytest.approx(expected, rel=0.1)
+        assert N.var() == pytest.approx(1.0 / N.shape[0], rel=0.1)
+        if i not in from_output:
+            np.testing.assert_array_equal(A, N)
+    # A uniform matrix carrying a softmax error fills [-sqrt(3), sqrt(3)].
+    if feedback_init == "uniform":
+        top = auto[from_output[0]]
+        assert np.abs(top).max() <= np.sqrt(3.0) and np.abs(top).max() > 0.99 * np.sqrt(3.0)
+
+
+@pytest.mark.parametrize("Estimator", [LRAClassifier, FAClassifier, DFAClassifier])
+def test_auto_feedback_scale_is_none_without_a_softmax_output(Estimator):
+    """Two classes (one logistic output): ``'auto'`` and None draw the same matrices."""
+    auto = _feedback_after_one_epoch(Estimator, 2, feedback_scale="auto")
+    none = _feedback_after_one_epoch(Estimator, 2, feedback_scale=None)
+    for A, N in zip(auto, none):
+        np.testing.assert_array_equal(A, N)
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS)

@@ -43,12 +43,12 @@ OUT = Path(__file__).with_name("nonlinear_defaults") / "depth.csv"
 SEEDS = (0, 1, 2)
 # Every candidate pins the parameters it varies, so the table does not move
 # when the package's defaults do; BEFORE holds the values they had before.
-BEFORE = dict(batch_size=200, local_error="pre_window", alpha=0.0)
+BEFORE = dict(batch_size=200, local_error="pre_window", alpha=0.0, feedback_scale=None)
 # The random-start candidates of the first round ran without an L2 penalty.
-NO_L2 = dict(alpha=0.0)
+NO_L2 = dict(alpha=0.0, feedback_scale=None)
 
 
-def _he_window(rate, alpha, init="he_uniform"):
+def _he_window(rate, alpha, init="he_uniform", feedback_scale=None):
     """He's uniform start, the window, minibatches of 64: SGD at ``rate``, L2 ``alpha``."""
     return dict(
         init=init,
@@ -56,6 +56,7 @@ def _he_window(rate, alpha, init="he_uniform"):
         batch_size=64,
         local_error="pre_window",
         alpha=alpha,
+        feedback_scale=feedback_scale,
     )
 
 
@@ -91,6 +92,20 @@ CANDIDATES = {
     "he + biases, sgd 0.02, batch 64, alpha 0.1": _he_window(
         0.02, alpha=0.1, init="he_uniform_bias"
     ),
+    # The sixth round's feedback scale, 'auto': a softmax output's E as if it
+    # had one row (tabular_select_LRA_softmax_feedback.md).
+    "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto": _he_window(
+        0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"
+    ),
+    # Logistic units with and without centred updates (centering='auto'
+    # centres them since the sixth round), under both feedback scales.
+    **{
+        f"logistic, feedback {fs}, {'centred' if c else 'not centred'}": dict(
+            activation="logistic", feedback_scale=fs, centering=c
+        )
+        for fs in (None, "auto")
+        for c in (False, True)
+    },
 }
 #: FA's and DFA's candidates (their feedback scale 0.1 throughout; ReLU units).
 FEEDBACK_CANDIDATES = {

@@ -10,22 +10,45 @@ from .._initializers import init_matrix
 #: Constraints of the feedback parameters, shared by FA, DFA and LRA.
 FEEDBACK_CONSTRAINTS = {
     "feedback_init": [StrOptions({"normal", "uniform", "orthogonal"})],
-    "feedback_scale": [Interval(Real, 0, None, closed="neither"), None],
+    "feedback_scale": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"}), None],
 }
 
 
-def draw_feedback(estimator, shapes, rng, dtype):
+def draw_feedback(estimator, shapes, rng, dtype, from_output=None):
     """Random feedback matrices of the given ``(n_rows, n_cols)`` shapes.
 
     A None ``feedback_scale`` gives each matrix the scale that keeps the size
     of the signal it carries: standard deviation ``1 / sqrt(n_rows)`` (normal),
     half-width ``sqrt(3 / n_rows)`` (uniform), gain 1 (orthogonal).
+
+    ``'auto'`` does the same, except for the matrices that carry a softmax
+    output's error ``p - y``: for them ``n_rows`` counts as 1. That error's
+    squared norm stays below 2 however many classes there are, so its entries
+    already shrink as ``1 / sqrt(n_classes)``; dividing by
+    ``sqrt(n_classes)`` again would give every hidden unit a smaller error
+    the more classes a table has. ``from_output`` lists the indices of the
+    matrices that carry the output error (default: the last one).
     """
     scheme, scale = estimator.feedback_init, estimator.feedback_scale
+    rows = [shape[0] for shape in shapes]
+    if scale == "auto":
+        scale = None
+        if shapes and _softmax_output(estimator):
+            for i in [len(shapes) - 1] if from_output is None else from_output:
+                rows[i] = 1
     return [
-        init_matrix(scheme, shape, rng, _feedback_scale(scheme, scale, shape[0]), dtype)
-        for shape in shapes
+        init_matrix(scheme, shape, rng, _feedback_scale(scheme, scale, n), dtype)
+        for shape, n in zip(shapes, rows)
     ]
+
+
+def _softmax_output(estimator):
+    """Whether the output layer is a softmax: a classifier of three or more classes.
+
+    Known once the classes are (a rule built on an unfitted estimator, as in
+    a test of its equations, counts as not softmax).
+    """
+    return hasattr(estimator, "classes_") and estimator._output_function() == "softmax"
 
 
 def _feedback_scale(scheme, scale, n_rows):
@@ -40,12 +63,14 @@ def _feedback_scale(scheme, scale, n_rows):
 
 FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, default='normal'
         Distribution of the fixed feedback matrices ``{F}``.
-    feedback_scale : float or None, default=0.1
+    feedback_scale : float, 'auto' or None, default=0.1
         Standard deviation (normal), half-width (uniform) or gain (orthogonal)
         of ``{F}``. None scales each matrix to keep the size of the error it
         carries: standard deviation ``1 / sqrt(n_rows)``, half-width
         ``sqrt(3 / n_rows)`` or gain 1, where ``n_rows`` is the width of the
-        layer the error comes from. The default, like the rule's ``solver``
+        layer the error comes from. ``'auto'``: the same, except that a
+        softmax output (three or more classes) counts as one row, since its
+        error's norm does not grow with the classes. The default, like the rule's ``solver``
         and ``learning_rate_init``, was chosen by nested validation on
         public tables (the documentation's page on the tabular defaults).
 """

@@ -32,7 +32,8 @@ class DirectFeedbackAlignmentRule(LearningRule):
         """Fixed feedback matrices ``D_l`` (``n_L x n_l``) for ``l = 1..L-1``."""
         n_out = layer_units[-1]
         shapes = [(n_out, n) for n in layer_units[1:-1]]
-        return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype)}
+        every = range(len(shapes))  # each D_l carries the output error
+        return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype, every)}
 
     def zero_init_problem(self, activation):
         """From zeros the rule trains iff ``phi'(0) != 0`` (the random feedback breaks symmetry)."""
