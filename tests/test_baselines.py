@@ -190,21 +190,22 @@ def _feedback_after_one_epoch(Estimator, n_classes, **params):
 def test_auto_feedback_scale_counts_a_softmax_output_as_one_row(
     Estimator, from_output, feedback_init
 ):
-    """``'auto'``: unit-variance entries where a softmax error enters, ``1 / n_rows`` elsewhere."""
+    """``'auto'``: variance ``1 / sqrt(n_classes)`` where a softmax error enters."""
     params = dict(feedback_init=feedback_init, feedback_scale="auto")
     auto = _feedback_after_one_epoch(Estimator, 5, **params)
     none = _feedback_after_one_epoch(Estimator, 5, **{**params, "feedback_scale": None})
     for i, (A, N) in enumerate(zip(auto, none)):
         # The variance of the drawn entries, measured, against the formula.
-        expected = 1.0 if i in from_output else 1.0 / A.shape[0]
+        expected = 5**-0.5 if i in from_output else 1.0 / A.shape[0]
         assert A.var() == pytest.approx(expected, rel=0.1)
         assert N.var() == pytest.approx(1.0 / N.shape[0], rel=0.1)
         if i not in from_output:
             np.testing.assert_array_equal(A, N)
-    # A uniform matrix carrying a softmax error fills [-sqrt(3), sqrt(3)].
+    # A uniform matrix carrying a softmax error fills +-sqrt(3) * 5 ** -0.25.
     if feedback_init == "uniform":
+        bound = np.sqrt(3.0) * 5**-0.25
         top = auto[from_output[0]]
-        assert np.abs(top).max() <= np.sqrt(3.0) and np.abs(top).max() > 0.99 * np.sqrt(3.0)
+        assert np.abs(top).max() <= bound and np.abs(top).max() > 0.99 * bound
 
 
 @pytest.mark.parametrize("Estimator", [LRAClassifier, FAClassifier, DFAClassifier])
