@@ -92,8 +92,8 @@ CANDIDATES = {
     "he + biases, sgd 0.02, batch 64, alpha 0.1": _he_window(
         0.02, alpha=0.1, init="he_uniform_bias"
     ),
-    # The sixth round's feedback scale, 'auto': a softmax output's E as if it
-    # had one row (tabular_select_LRA_softmax_feedback.md).
+    # The sixth round's feedback scale, 'auto': the E_L of a softmax of K
+    # classes as if it had sqrt(K) rows (tabular_select_LRA_softmax_feedback.md).
     "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto": _he_window(
         0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"
     ),

@@ -53,7 +53,8 @@ def softmax_rows(n_classes):
     ``sqrt(n_classes)``, and with three hidden layers the same tables lost 1
     to 2 points. ``sqrt(n_classes)`` rows (standard deviation
     ``n_classes ** -0.25``) kept most of the gain at one layer and lost
-    nothing at three (``benchmarks/studies/softmax_feedback.py``).
+    nothing at three (the study of the sixth round in the documentation's
+    page on LRA's defaults).
     """
     return np.sqrt(n_classes)
 
@@ -85,10 +86,11 @@ FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, 
         carries: standard deviation ``1 / sqrt(n_rows)``, half-width
         ``sqrt(3 / n_rows)`` or gain 1, where ``n_rows`` is the width of the
         layer the error comes from. ``'auto'``: the same, except that a
-        softmax output (three or more classes) counts as one row, since its
-        error's norm does not grow with the classes. The default, like the rule's ``solver``
-        and ``learning_rate_init``, was chosen by nested validation on
-        public tables (the documentation's page on the tabular defaults).
+        softmax output of ``K >= 3`` classes counts as ``sqrt(K)`` rows, since
+        its error's norm does not grow with the classes. The default, like
+        the rule's ``solver`` and ``learning_rate_init``, was chosen by nested
+        validation on public tables (the documentation's page on the tabular
+        defaults).
 """
 
 #: Defaults of FA and DFA, chosen by nested validation on the tabular suite of
