@@ -187,9 +187,7 @@ def _feedback_after_one_epoch(Estimator, n_classes, **params):
     [(LRAClassifier, [1]), (FAClassifier, [1]), (DFAClassifier, [0, 1])],
 )
 @pytest.mark.parametrize("feedback_init", ["normal", "uniform"])
-def test_auto_feedback_scale_counts_a_softmax_as_sqrt_k_rows(
-    Estimator, from_output, feedback_init
-):
+def test_auto_feedback_scale_counts_a_softmax_as_sqrt_k_rows(Estimator, from_output, feedback_init):
     """``'auto'``: variance ``1 / sqrt(n_classes)`` where a softmax error enters."""
     params = dict(feedback_init=feedback_init, feedback_scale="auto")
     auto = _feedback_after_one_epoch(Estimator, 5, **params)

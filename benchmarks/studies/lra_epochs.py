@@ -88,6 +88,8 @@ ENTRIES = {
     "BP lr 0.02": ("BPClassifier", "learning_rate_init", {"learning_rate_init": 0.02}),
     "LRA defaults": ("LRAClassifier", "defaults", {}),
     "LRA init=glorot_uniform": ("LRAClassifier", "init", {"init": "glorot_uniform"}),
+    # The automatic scale before the sixth round of defaults (doc/lra_defaults.md).
+    "LRA feedback_scale=None": ("LRAClassifier", "feedback_scale", {"feedback_scale": None}),
     "LRA adaptive_scale=False": ("LRAClassifier", "adaptive_scale", {"adaptive_scale": False}),
     "LRA lr 0.005": ("LRAClassifier", "learning_rate_init", {"learning_rate_init": 0.005}),
     "LRA lr 0.02": ("LRAClassifier", "learning_rate_init", {"learning_rate_init": 0.02}),
