@@ -84,6 +84,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "init_scale": None,
         "solver": "adam",
         "alpha": 1e-4,
+        "input_alpha": None,
         "batch_size": "auto",
         "learning_rate": "constant",
         "learning_rate_init": 1e-3,
@@ -114,6 +115,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         # 'lbfgs' is refused with its reason by rules without a global loss.
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "input_alpha": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(set(_SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],

@@ -38,6 +38,13 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         {lbfgs}
     alpha : float, default={default:alpha}
         L2 penalty; adds ``alpha * W / B`` to each weight's direction.
+    input_alpha : float, 'auto' or None, default={default:input_alpha}
+        L2 penalty of the first layer's weights ``W_1`` (the other layers keep
+        ``alpha``). None: ``alpha``, as in MLPClassifier. ``'auto'``: it grows
+        with the number of input columns ``d``, ``max(alpha, min(d / 100, 1))``,
+        so that wide tables, whose first layer can fit noise in many
+        directions, are held back more than tables of a few columns;
+        ``alpha=0`` turns it off too.
     batch_size : int or 'auto', default='auto'
         Minibatch size ``B``; ``'auto'`` is ``min({auto_batch}, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'

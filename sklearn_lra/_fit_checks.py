@@ -196,7 +196,7 @@ def _message(estimator, state, loss, const, Y):
     name = type(estimator).__name__
     what = _constant_name(estimator, state)
     shown = _number(loss)
-    if estimator.alpha and estimator.loss_ - loss > MARGIN * const:
+    if state.penalised and estimator.loss_ - loss > MARGIN * const:
         shown += f" (loss_ = {_number(estimator.loss_)} adds the L2 term)"  # why they differ
     text = (
         f"{name} learned nothing: its training loss {shown} is no better than the "

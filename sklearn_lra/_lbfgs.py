@@ -10,7 +10,9 @@ the gradient of any single loss, and refuse the solver.
 The objective over packed parameters ``theta`` (every ``W_l`` flattened, then
 every ``b_l``, ``MLPClassifier``'s order)::
 
-    f(theta) = sum_i w_i loss(y_i, z_L(x_i)) / sum_i w_i + alpha / 2 sum_l ||W_l||^2 / sum_i w_i
+    f(theta) = sum_i w_i loss(y_i, z_L(x_i)) / sum_i w_i + sum_l alpha_l / 2 ||W_l||^2 / sum_i w_i
+
+where ``alpha_l`` is ``alpha``, ``W_1``'s set by ``input_alpha``.
 """
 
 import numpy as np
@@ -66,10 +68,10 @@ class LossAndGradient:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             out = state.net.forward(self.X, ws)
             loss = state.net.loss_fn(self.Y.astype(out.dtype, copy=False), out, self.sw)
-            loss += state.l2_penalty(ws.weight_sum) if state.alpha else 0.0
+            loss += state.l2_penalty(ws.weight_sum) if state.penalised else 0.0
             state.rule.directions(state.net, ws, self.Y, state.extra, state.extra_grads)
-            if state.alpha and ws.weight_sum > 0:
-                state._add_weight_decay(ws, float(state.alpha) / ws.weight_sum)
+            if state.penalised and ws.weight_sum > 0:
+                state.add_weight_decay(ws, 1.0 / ws.weight_sum)
         grad = np.concatenate([g.ravel() for g in ws.directions]).astype(np.float64)
         return float(loss), grad
 

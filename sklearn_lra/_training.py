@@ -36,6 +36,11 @@ class TrainingState:
     def __init__(self, net, rule, extra, estimator, optimizers=None):
         self.net, self.rule, self.extra = net, rule, extra
         self.alpha = estimator.alpha
+        #: The L2 coefficient of each ``W_l``: ``alpha``, the first one set by
+        #: ``input_alpha``.
+        self.layer_alphas = layer_alphas(estimator, net.coefs)
+        #: Whether any weight pays an L2 term.
+        self.penalised = any(a > 0 for a in self.layer_alphas)
         rates = rule.learning_rates()
         self.extra_grads = {k: [np.empty_like(a) for a in extra[k]] for k in rates}
         # One buffer for the forward parameters, stepped in one pass (the
@@ -79,15 +84,15 @@ class TrainingState:
         return self.order
 
     def l2_penalty(self, weight_sum):
-        """``alpha / 2 * sum ||W||^2`` over the minibatch's total sample weight.
+        """``sum_l alpha_l / 2 * ||W_l||^2`` over the minibatch's total sample weight.
 
         ``MLPClassifier`` adds it to each minibatch's loss, with the weights
-        of that minibatch.
+        of that minibatch (one ``alpha`` for every layer).
         """
         if weight_sum <= 0:
             return 0.0
-        total = sum(float(np.vdot(W, W)) for W in self.net.coefs)
-        return 0.5 * float(self.alpha) * total / weight_sum
+        total = sum(a * float(np.vdot(W, W)) for a, W in zip(self.layer_alphas, self.net.coefs))
+        return 0.5 * total / weight_sum
 
     def binary_targets(self, Y):
         """Whether every entry of ``Y`` is 0 or 1 (cached per ``Y``)."""
@@ -119,7 +124,7 @@ class TrainingState:
             self.ws = ws
         return ws
 
-    def step(self, ws, learning_rate, alpha):
+    def step(self, ws, learning_rate):
         """Add the L2 term to the directions and move every parameter group.
 
         When the rule did not train the forward weights on this minibatch
@@ -128,10 +133,10 @@ class TrainingState:
         neither move them nor age.
         """
         forward = self.rule.trains_forward
-        if alpha and forward and ws.weight_sum > 0:
+        if self.penalised and forward and ws.weight_sum > 0:
             # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
             # weight, so that a weight of 2 acts as a duplicated row.
-            self._add_weight_decay(ws, float(alpha) / ws.weight_sum)
+            self.add_weight_decay(ws, 1.0 / ws.weight_sum)
         directions = [[ws.flat_directions]] + [self.extra_grads[k] for k in self.extra_grads]
         for i, (opt, (params, rate), dirs) in enumerate(
             zip(self.optimizers, self.groups, directions)
@@ -139,17 +144,44 @@ class TrainingState:
             if i or forward:
                 opt.step(params, dirs, learning_rate * rate)
 
-    def _add_weight_decay(self, ws, scale):
-        """``dW_l += scale * W_l`` for every layer at once, through one reused buffer.
+    def add_weight_decay(self, ws, scale):
+        """``dW_l += scale * alpha_l * W_l`` for every layer, through one reused buffer.
 
         The weights lead both packed buffers (:meth:`Network.pack`), so one
-        slice of each holds every ``W_l`` and no bias.
+        slice of each holds every ``W_l`` and no bias: one pass when every
+        layer has the same ``alpha_l``, one per differing first layer else.
         """
         n = self.net.n_coef_values
         if self._decay_buffer is None:
             self._decay_buffer = np.empty(n, self.net.flat_params.dtype)
-        np.multiply(self.net.flat_params[:n], scale, out=self._decay_buffer)
+        first, rest = self.layer_alphas[0], self.layer_alphas[-1]
+        np.multiply(self.net.flat_params[:n], scale * rest, out=self._decay_buffer)
+        if first != rest:
+            n1 = self.net.coefs[0].size
+            np.multiply(self.net.flat_params[:n1], scale * first, out=self._decay_buffer[:n1])
         ws.flat_directions[:n] += self._decay_buffer
+
+
+def input_alpha_value(input_alpha, alpha, n_inputs):
+    """The L2 coefficient of ``W_1`` that ``input_alpha`` means for ``n_inputs`` columns.
+
+    ``'auto'`` is ``max(alpha, min(n_inputs / 100, 1))``: a penalty that grows
+    with the first layer's fan-in, the number of directions in which it can
+    fit noise, from 0.01 per column up to 1 at 100 columns. ``alpha=0`` turns
+    the L2 term off on every layer, this one included.
+    """
+    if input_alpha is None:
+        return float(alpha)
+    if input_alpha == "auto":
+        return max(float(alpha), min(n_inputs / 100.0, 1.0)) if alpha > 0 else 0.0
+    return float(input_alpha)
+
+
+def layer_alphas(estimator, coefs):
+    """The L2 coefficient of each weight matrix: ``alpha``, ``W_1``'s from ``input_alpha``."""
+    alpha = float(estimator.alpha)
+    first = input_alpha_value(estimator.input_alpha, alpha, coefs[0].shape[0])
+    return [first] + [alpha] * (len(coefs) - 1)
 
 
 def _true_classes(Y):
@@ -309,7 +341,7 @@ def _train_batch(state, ws_full, X, Y, sw, order, start, stop, loss, learning_ra
     _set_weights(ws, swb, ws_full.sw_column[: stop - start])
     out = state.net.forward(Xb, ws)
     loss.record(out, Yb, swb, start, stop)
-    if state.alpha:
+    if state.penalised:
         loss.add_penalty(state.l2_penalty(ws.weight_sum), stop - start)
     state.rule.directions(state.net, ws, Yb, state.extra, state.extra_grads)
-    state.step(ws, learning_rate, state.alpha)
+    state.step(ws, learning_rate)

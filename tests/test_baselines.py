@@ -336,7 +336,7 @@ def test_dtp_inverse_only_steps_leave_the_forward_weights_alone(optimizer):
         inverse_before = [a.copy() for a in extra["inverse_coefs_"]]
         net.forward(X, ws)
         rule.directions(net, ws, Y, extra, state.extra_grads)
-        state.step(ws, 0.1, est.alpha)
+        state.step(ws, 0.1)
         moved = [not np.array_equal(a, b) for a, b in zip(net.params, forward_before)]
         if step % 2:  # inverse-only: minibatches 1, 3, 5 (after a forward step for 3 and 5)
             assert not any(moved), f"minibatch {step} moved the forward weights"

@@ -61,7 +61,7 @@ def _one_step(est, rule, net, X, Y, weights=None):
         ws.weight_sum = float(weights.sum())
     net.forward(X, ws)
     rule.directions(net, ws, Y, extra, state.extra_grads)
-    state.step(ws, LR, 0.0)
+    state.step(ws, LR)
     return before, extra
 
 

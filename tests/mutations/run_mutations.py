@@ -287,8 +287,8 @@ MUTATIONS = [
         "l2_over_rows",
         "the L2 term is divided by the minibatch's rows, not by its total sample weight",
         "sklearn_lra/_training.py",
-        "self._add_weight_decay(ws, float(alpha) / ws.weight_sum)",
-        "self._add_weight_decay(ws, float(alpha) / ws.z[1].shape[0])",
+        "self.add_weight_decay(ws, 1.0 / ws.weight_sum)",
+        "self.add_weight_decay(ws, 1.0 / ws.z[1].shape[0])",
         ("tests/test_weights.py",),
     ),
     Mutation(
