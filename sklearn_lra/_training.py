@@ -35,7 +35,6 @@ class TrainingState:
 
     def __init__(self, net, rule, extra, estimator, optimizers=None):
         self.net, self.rule, self.extra = net, rule, extra
-        self.alpha = estimator.alpha
         #: The L2 coefficient of each ``W_l``: ``alpha``, the first one set by
         #: ``input_alpha``.
         self.layer_alphas = layer_alphas(estimator, net.coefs)
@@ -148,8 +147,8 @@ class TrainingState:
         """``dW_l += scale * alpha_l * W_l`` for every layer, through one reused buffer.
 
         The weights lead both packed buffers (:meth:`Network.pack`), so one
-        slice of each holds every ``W_l`` and no bias: one pass when every
-        layer has the same ``alpha_l``, one per differing first layer else.
+        slice of each holds every ``W_l`` and no bias; ``W_1``'s part is
+        written again when ``input_alpha`` gives it a coefficient of its own.
         """
         n = self.net.n_coef_values
         if self._decay_buffer is None:

@@ -87,16 +87,16 @@ def test_auto_is_the_documented_formula(n_features, alpha):
 @pytest.mark.parametrize(
     "cls, default",
     [
-        (FAClassifier, "auto"),
-        (DFAClassifier, "auto"),
         (FARegressor, "auto"),
         (DFARegressor, "auto"),
+        (FAClassifier, None),
+        (DFAClassifier, None),
         (LRAClassifier, None),
         (BPClassifier, None),
     ],
 )
 def test_defaults(cls, default):
-    """FA and DFA hold wide tables back by default; BP keeps MLPClassifier's one alpha."""
+    """FA's and DFA's regressors grow W_1's term with the columns; BP keeps MLP's one alpha."""
     assert cls().get_params()["input_alpha"] == default
 
 
@@ -141,6 +141,7 @@ def test_lbfgs_stops_where_the_objective_with_both_penalties_is_flat():
     shapes = [p.shape for p in params]
     theta = np.concatenate([p.ravel() for p in params])
     assert _naive_objective(theta, shapes, X, Y, alpha, c) == pytest.approx(est.loss_, rel=1e-8)
+
     def largest_slope(c_used):
         h = 1e-6
         f = lambda t: _naive_objective(t, shapes, X, Y, alpha, c_used)  # noqa: E731

@@ -101,10 +101,6 @@ FEEDBACK_PARAMETERS = """feedback_init : {{'normal', 'uniform', 'orthogonal'}}, 
 FEEDBACK_RULE_DEFAULTS = {
     "solver": "adam",
     "learning_rate_init": 3e-3,
-    # A first-layer penalty that grows with the input columns: it holds wide
-    # tables back without the penalty that costs narrow nonlinear ones
-    # (doc/tabular_defaults.md, seventh round).
-    "input_alpha": "auto",
     "feedback_init": "normal",
     "feedback_scale": 0.1,
 }
