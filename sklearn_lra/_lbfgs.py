@@ -71,7 +71,7 @@ class LossAndGradient:
             loss += state.l2_penalty(ws.weight_sum) if state.penalised else 0.0
             state.rule.directions(state.net, ws, self.Y, state.extra, state.extra_grads)
             if state.penalised and ws.weight_sum > 0:
-                state.add_weight_decay(ws, 1.0 / ws.weight_sum)
+                state.add_weight_decay(ws, ws.weight_sum)
         grad = np.concatenate([g.ravel() for g in ws.directions]).astype(np.float64)
         return float(loss), grad
 

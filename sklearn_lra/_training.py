@@ -90,8 +90,11 @@ class TrainingState:
         """
         if weight_sum <= 0:
             return 0.0
-        total = sum(a * float(np.vdot(W, W)) for a, W in zip(self.layer_alphas, self.net.coefs))
-        return 0.5 * total / weight_sum
+        squares = [float(np.vdot(W, W)) for W in self.net.coefs]
+        first, rest = self.layer_alphas[0], self.layer_alphas[-1]
+        if first == rest:  # one alpha: MLPClassifier's expression, to the last bit
+            return 0.5 * rest * sum(squares) / weight_sum
+        return 0.5 * (first * squares[0] + rest * sum(squares[1:])) / weight_sum
 
     def binary_targets(self, Y):
         """Whether every entry of ``Y`` is 0 or 1 (cached per ``Y``)."""
@@ -135,7 +138,7 @@ class TrainingState:
         if self.penalised and forward and ws.weight_sum > 0:
             # MLPClassifier's L2 term, alpha * W over the minibatch's total sample
             # weight, so that a weight of 2 acts as a duplicated row.
-            self.add_weight_decay(ws, 1.0 / ws.weight_sum)
+            self.add_weight_decay(ws, ws.weight_sum)
         directions = [[ws.flat_directions]] + [self.extra_grads[k] for k in self.extra_grads]
         for i, (opt, (params, rate), dirs) in enumerate(
             zip(self.optimizers, self.groups, directions)
@@ -143,8 +146,8 @@ class TrainingState:
             if i or forward:
                 opt.step(params, dirs, learning_rate * rate)
 
-    def add_weight_decay(self, ws, scale):
-        """``dW_l += scale * alpha_l * W_l`` for every layer, through one reused buffer.
+    def add_weight_decay(self, ws, weight_sum):
+        """``dW_l += alpha_l / weight_sum * W_l`` for every layer, through one reused buffer.
 
         The weights lead both packed buffers (:meth:`Network.pack`), so one
         slice of each holds every ``W_l`` and no bias; ``W_1``'s part is
@@ -154,10 +157,10 @@ class TrainingState:
         if self._decay_buffer is None:
             self._decay_buffer = np.empty(n, self.net.flat_params.dtype)
         first, rest = self.layer_alphas[0], self.layer_alphas[-1]
-        np.multiply(self.net.flat_params[:n], scale * rest, out=self._decay_buffer)
+        np.multiply(self.net.flat_params[:n], rest / weight_sum, out=self._decay_buffer)
         if first != rest:
             n1 = self.net.coefs[0].size
-            np.multiply(self.net.flat_params[:n1], scale * first, out=self._decay_buffer[:n1])
+            np.multiply(self.net.flat_params[:n1], first / weight_sum, out=self._decay_buffer[:n1])
         ws.flat_directions[:n] += self._decay_buffer
 
 

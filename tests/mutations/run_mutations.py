@@ -287,8 +287,8 @@ MUTATIONS = [
         "l2_over_rows",
         "the L2 term is divided by the minibatch's rows, not by its total sample weight",
         "sklearn_lra/_training.py",
-        "self.add_weight_decay(ws, 1.0 / ws.weight_sum)",
-        "self.add_weight_decay(ws, 1.0 / ws.z[1].shape[0])",
+        "self.add_weight_decay(ws, ws.weight_sum)",
+        "self.add_weight_decay(ws, ws.z[1].shape[0])",
         ("tests/test_weights.py",),
     ),
     Mutation(
@@ -311,8 +311,8 @@ MUTATIONS = [
         "input_alpha_loss_uses_alpha",
         "the loss's L2 term counts every layer at alpha, though W_1 decays at input_alpha",
         "sklearn_lra/_training.py",
-        "total = sum(a * float(np.vdot(W, W)) for a, W in zip(self.layer_alphas, self.net.coefs))",
-        "total = sum(self.layer_alphas[-1] * float(np.vdot(W, W)) for W in self.net.coefs)",
+        "return 0.5 * (first * squares[0] + rest * sum(squares[1:])) / weight_sum",
+        "return 0.5 * rest * sum(squares) / weight_sum",
         ("tests/test_input_alpha.py",),
     ),
     Mutation(
