@@ -97,6 +97,14 @@ CANDIDATES = {
     "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto": _he_window(
         0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"
     ),
+    # The seventh round's question: E learned along dW^T at gamma times the
+    # step (LRA-E's rule; tabular_select_LRA_gamma.md).
+    **{
+        f"he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto, gamma {g}": dict(
+            _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"), gamma=g
+        )
+        for g in (1.0, 3.0)
+    },
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
