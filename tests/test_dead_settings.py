@@ -206,7 +206,7 @@ def test_beta_must_be_positive(Estimator):
         Estimator(beta=0.0).fit(X, y)
 
 
-@pytest.mark.parametrize("gamma", [0.5, 1.0])
+@pytest.mark.parametrize("gamma", [0.5, 1.0, "output"])
 def test_gamma_is_refused_with_diff(gamma):
     """form='diff' has no feedback matrix for gamma to train: refused, naming both."""
     X, y = np.random.RandomState(0).rand(10, 3), np.arange(10) % 2

@@ -126,6 +126,46 @@ def test_lra_e_feedback_step_is_gamma_times_the_learning_rate_times_dw_transpose
         np.testing.assert_allclose(e1 - e0, -gamma * LR * d.T, rtol=1e-9, atol=1e-14)
 
 
+def test_gamma_output_moves_only_the_output_feedback():
+    """``gamma='output'``: ``E_L -= lr dW_L^T``, by hand; ``E_2`` stays as drawn, ``W`` as gamma=1.
+
+    Two hidden layers, so that there is a hidden layer's ``E`` to hold still.
+    The forward step does not read gamma, so ``W`` moves as in the test above.
+    """
+    net = random_network(UNITS, "tanh")
+    Xb, Yb = _minibatch(2)
+    start = random_network(UNITS, "tanh")
+    est = LRAClassifier(
+        form="lra_e",
+        gamma="output",
+        local_error="post",
+        local_loss="squared",
+        beta=0.3,
+        update_cap=None,
+        adaptive_scale=False,
+        centering=False,
+        activation="tanh",
+        **PLAIN_SGD,
+    )
+    before, extra = _one_step(est, LocalRepresentationAlignmentRule(est), net, Xb, Yb)
+    (E2_0, E3_0), (E2_1, E3_1) = before["feedback_matrices_"], extra["feedback_matrices_"]
+    dW = _lra_e_directions(start, [E2_0, E3_0], Xb, Yb, 0.3)
+    for W, w0, d in zip(net.coefs, start.coefs, dW, strict=True):
+        np.testing.assert_allclose(W - w0, -LR * d, rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(E3_1 - E3_0, -LR * dW[2].T, rtol=1e-9, atol=1e-14)
+    assert np.abs(dW[1]).max() > 1e-3  # E_2 would have moved, had it learned
+    np.testing.assert_array_equal(E2_1, E2_0)
+
+
+def test_gamma_output_is_gamma_one_with_one_hidden_layer():
+    """With one hidden layer ``E_L`` is the only feedback matrix: the two fits agree bit for bit."""
+    common = dict(hidden_layer_sizes=(6,), max_iter=5, random_state=0, learning_rate_init=LR)
+    a = LRAClassifier(gamma="output", **common).fit(X, y)
+    b = LRAClassifier(gamma=1.0, **common).fit(X, y)
+    for u, v in zip(a.coefs_ + a.feedback_matrices_, b.coefs_ + b.feedback_matrices_, strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
 def test_lra_e_fit_moves_feedback_in_proportion_to_gamma():
     """Through ``fit``: one full-batch SGD step moves ``E`` by ``gamma`` times ``gamma=1``'s step.
 

@@ -87,7 +87,7 @@ SAMPLERS = {
     "local_error": lambda r: _pick(r, ["pre", "pre_window", "post", "post_derivative"]),
     "feedback_init": lambda r: _pick(r, ["normal", "uniform", "orthogonal"]),
     "feedback_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
-    "gamma": lambda r: _maybe(r, lambda: _pick(r, [0.0, _log_uniform(r, 1e-3, 10)])),
+    "gamma": lambda r: _maybe(r, lambda: _pick(r, [0.0, "output", _log_uniform(r, 1e-3, 10)])),
     "update_cap": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10), 0.6),
     "window": lambda r: _pick(r, ["auto", _log_uniform(r, 1e-3, 10)]),
     "adaptive_scale": lambda r: bool(r.rand() < 0.5),

@@ -105,6 +105,11 @@ CANDIDATES = {
         )
         for g in (1.0, 3.0)
     },
+    # ... and E_L alone, the hidden layers' E fixed (gamma='output').
+    "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto, gamma output": dict(
+        _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
+        gamma="output",
+    ),
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{

@@ -78,7 +78,10 @@ class LocalRepresentationAlignmentRule(LearningRule):
                 f"gamma={estimator.gamma!r} sets the learning rate of the feedback matrices "
                 "E, and form='diff' has none (it sends errors through W^T): leave gamma=None."
             )
-        self.gamma = float(FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma)
+        gamma = FORM_GAMMA[self.form] if estimator.gamma is None else estimator.gamma
+        # 'output': only E_L, which carries the output error, learns (at rate 1).
+        self.hidden_e_learn = gamma != "output"
+        self.gamma = 1.0 if gamma == "output" else float(gamma)
         self.use_bias = bool(estimator.use_bias)
         activation = estimator.activation
         self.update_cap = estimator.update_cap
@@ -169,7 +172,8 @@ class LocalRepresentationAlignmentRule(LearningRule):
 
         ``scale`` is ``s_l`` (:meth:`_layer_scale`); with ``centering``, the
         inputs of hidden layers are centred first (:func:`center_update`).
-        ``E_l`` follows ``dW_l^T`` when it learns.
+        ``E_l`` follows ``dW_l^T`` when it learns (with ``gamma='output'``
+        only ``E_L``; the others get a zero direction and stay as drawn).
         """
         cap = self._weight_cap(ws.z[l - 1], ws)
         if cap is not None:
@@ -180,7 +184,11 @@ class LocalRepresentationAlignmentRule(LearningRule):
         else:
             cap_norm(grad, cap)
         if extra_grads and l >= 2:
-            extra_grads["feedback_matrices_"][l - 2][...] = grad.T
+            feedback = extra_grads["feedback_matrices_"]
+            if self.hidden_e_learn or l - 2 == len(feedback) - 1:
+                feedback[l - 2][...] = grad.T
+            else:
+                feedback[l - 2].fill(0)
 
     def _weight_cap(self, z_below, ws):
         """The cap on ``||dW_l||_F``: ``c1``, and ``c3 / rms_b ||z_{l-1,b}||`` when adaptive.
@@ -428,7 +436,7 @@ class _LRA(BaseNetwork):
         "local_loss": [StrOptions(set(LOCAL_ERRORS))],
         "local_error": [StrOptions({"pre", "pre_window", "post", "post_derivative"})],
         **FEEDBACK_CONSTRAINTS,
-        "gamma": [Interval(Real, 0, None, closed="left"), None],
+        "gamma": [Interval(Real, 0, None, closed="left"), StrOptions({"output"}), None],
         "update_cap": [Interval(Real, 0, None, closed="neither"), None],
         "window": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "adaptive_scale": ["boolean"],
@@ -611,9 +619,11 @@ default={local_error_default}
         validation data, 0.7 on its many-class tables with one hidden layer
         and 0.3 with three; undoing all of it was 0.1 points better still
         with one hidden layer and 1 point worse with three.
-    gamma : float or None, default=None
+    gamma : float, 'output' or None, default=None
         ``gamma``: ``E_l`` learns with direction ``dW_l^T`` at ``gamma`` times
         the learning rate; 0 keeps it fixed. None means 0 for fdbk, 1 for lra_e.
+        ``'output'``: only ``E_L``, which sends the output error to the last
+        hidden layer, learns (at 1); the hidden layers' ``E_l`` stay fixed.
         ``form='diff'`` has no ``E``: a positive ``gamma`` is refused.
     update_cap : float or None, default=None
         ``c1``, the largest Frobenius norm of a weight direction ``dW_l``

@@ -324,6 +324,22 @@ MUTATIONS = [
         ("tests/test_input_alpha.py",),
     ),
     Mutation(
+        "gamma_output_moves_hidden_feedback",
+        "gamma='output' lets the hidden layers' E learn as well",
+        "sklearn_lra/rules/lra.py",
+        "if self.hidden_e_learn or l - 2 == len(feedback) - 1:",
+        "if True:",
+        ("tests/test_rates_and_weights.py",),
+    ),
+    Mutation(
+        "gamma_output_freezes_output_feedback",
+        "gamma='output' holds E_L still too",
+        "sklearn_lra/rules/lra.py",
+        "if self.hidden_e_learn or l - 2 == len(feedback) - 1:",
+        "if self.hidden_e_learn:",
+        ("tests/test_rates_and_weights.py",),
+    ),
+    Mutation(
         "fresh_shuffle_each_epoch",
         "each epoch draws a fresh order instead of reshuffling the last one (as MLP does)",
         "sklearn_lra/_training.py",
