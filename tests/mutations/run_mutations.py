@@ -112,8 +112,8 @@ MUTATIONS = [
         "lra_e_feedback_frozen",
         "LRA-E's E gets no direction (it should follow dW^T)",
         "sklearn_lra/rules/lra.py",
-        'extra_grads["feedback_matrices_"][l - 2][...] = grad.T',
-        'extra_grads["feedback_matrices_"][l - 2][...] = 0',
+        "feedback[l - 2][...] = grad.T",
+        "feedback[l - 2][...] = 0",
     ),
     Mutation(
         "use_bias_ignored",
