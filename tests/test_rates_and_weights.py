@@ -95,16 +95,9 @@ def _lra_e_directions(net, E, X, Y, beta):
     return [z[l - 1].T @ e[l] / X.shape[0] for l in range(1, L + 1)]
 
 
-@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.5])
-def test_lra_e_feedback_step_is_gamma_times_the_learning_rate_times_dw_transposed(gamma):
-    """One plain SGD step: ``W_l -= lr dW_l`` and ``E_l -= gamma lr dW_l^T``, dW by hand.
-
-    ``gamma=0`` leaves ``E`` where it was drawn.
-    """
-    net = random_network(UNITS, "tanh")
-    Xb, Yb = _minibatch(1)
-    start = random_network(UNITS, "tanh")  # the same draw: the network before the step
-    est = LRAClassifier(
+def _lra_e_estimator(gamma):
+    """LRA-E as :func:`_lra_e_directions` computes it: post miss, squared loss, no caps."""
+    return LRAClassifier(
         form="lra_e",
         gamma=gamma,
         local_error="post",
@@ -116,6 +109,18 @@ def test_lra_e_feedback_step_is_gamma_times_the_learning_rate_times_dw_transpose
         activation="tanh",
         **PLAIN_SGD,
     )
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.5])
+def test_lra_e_feedback_step_is_gamma_times_the_learning_rate_times_dw_transposed(gamma):
+    """One plain SGD step: ``W_l -= lr dW_l`` and ``E_l -= gamma lr dW_l^T``, dW by hand.
+
+    ``gamma=0`` leaves ``E`` where it was drawn.
+    """
+    net = random_network(UNITS, "tanh")
+    Xb, Yb = _minibatch(1)
+    start = random_network(UNITS, "tanh")  # the same draw: the network before the step
+    est = _lra_e_estimator(gamma)
     before, extra = _one_step(est, LocalRepresentationAlignmentRule(est), net, Xb, Yb)
     E0, E1 = before["feedback_matrices_"], extra["feedback_matrices_"]
     dW = _lra_e_directions(start, E0, Xb, Yb, 0.3)
@@ -135,18 +140,7 @@ def test_gamma_output_moves_only_the_output_feedback():
     net = random_network(UNITS, "tanh")
     Xb, Yb = _minibatch(2)
     start = random_network(UNITS, "tanh")
-    est = LRAClassifier(
-        form="lra_e",
-        gamma="output",
-        local_error="post",
-        local_loss="squared",
-        beta=0.3,
-        update_cap=None,
-        adaptive_scale=False,
-        centering=False,
-        activation="tanh",
-        **PLAIN_SGD,
-    )
+    est = _lra_e_estimator("output")
     before, extra = _one_step(est, LocalRepresentationAlignmentRule(est), net, Xb, Yb)
     (E2_0, E3_0), (E2_1, E3_1) = before["feedback_matrices_"], extra["feedback_matrices_"]
     dW = _lra_e_directions(start, [E2_0, E3_0], Xb, Yb, 0.3)
