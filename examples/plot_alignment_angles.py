@@ -43,14 +43,16 @@ X_train, X_test, y_train, y_test = train_test_split(
     X / 16.0, y, test_size=0.3, stratify=y, random_state=0
 )
 
-# The optimiser is spelled out, so that the angles below do not depend on
-# the estimators' defaults.
+# The optimiser is spelled out, and every layer keeps the one ``alpha`` of
+# its estimator, so that the angles below do not depend on the estimators'
+# defaults.
 common = dict(
     hidden_layer_sizes=(64, 64),
     activation="tanh",
     solver="sgd",
     learning_rate_init=0.01,
     momentum=0.9,
+    input_alpha=None,
     max_iter=40,
     tol=0.0,
     random_state=0,

@@ -91,14 +91,14 @@ def test_auto_is_the_documented_formula(n_features, alpha):
     [
         (FARegressor, "auto"),
         (DFARegressor, "auto"),
-        (FAClassifier, None),
-        (DFAClassifier, None),
+        (FAClassifier, "auto"),
+        (DFAClassifier, "auto"),
         (LRAClassifier, None),
         (BPClassifier, None),
     ],
 )
 def test_defaults(cls, default):
-    """FA's and DFA's regressors grow W_1's term with the columns; BP keeps MLP's one alpha."""
+    """FA and DFA grow W_1's term with the columns; LRA and BP keep MLP's one alpha."""
     assert cls().get_params()["input_alpha"] == default
 
 

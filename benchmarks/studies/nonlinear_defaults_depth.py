@@ -127,8 +127,24 @@ FEEDBACK_CANDIDATES = {
     ),
     "sgd 0.01, batch 64": dict(solver="sgd", learning_rate_init=0.01, batch_size=64),
     "adam 3e-3, batch min(200, n)": dict(solver="adam", learning_rate_init=3e-3, batch_size=200),
+    # Larger L2 terms (tabular_select_FA_classifier_alpha.md).
+    **{
+        f"adam 3e-3, batch min(200, n), alpha {a}": dict(
+            solver="adam", learning_rate_init=3e-3, batch_size=200, alpha=a
+        )
+        for a in (0.03, 0.3)
+    },
+    # The first layer's L2 term growing with the input columns (784 on MNIST:
+    # input_alpha 1), alone and with alpha 0.03 (tabular_select_FA_near_linear.md).
+    "adam 3e-3, batch min(200, n), input_alpha auto": dict(
+        solver="adam", learning_rate_init=3e-3, batch_size=200, input_alpha="auto"
+    ),
+    "adam 3e-3, batch min(200, n), alpha 0.03, input_alpha auto": dict(
+        solver="adam", learning_rate_init=3e-3, batch_size=200, alpha=0.03, input_alpha="auto"
+    ),
 }
-FEEDBACK_PINNED = dict(activation="relu", feedback_scale=0.1)
+# The penalty the rows above ran with unless they name theirs: one alpha of 1e-4.
+FEEDBACK_PINNED = dict(activation="relu", feedback_scale=0.1, alpha=1e-4, input_alpha=None)
 SIZES = {"3 x 256": (256,) * 3, "8 x 256": (256,) * 8}
 
 

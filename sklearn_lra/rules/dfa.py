@@ -127,8 +127,6 @@ class DFARegressor(NetworkRegressorMixin, _DFA):
 
     # The regressor's own optimizer, chosen on the suite's regression tables
     # (doc/tabular_defaults.md): SGD at 0.01 on minibatches of 64 led there,
-    # 1.5 points of R^2 above the classifier's adam at 3e-3. The first layer's
-    # L2 term grows with the input columns (input_alpha='auto'): 0.9 points of
-    # R^2 above one alpha in nested selection; tied for the classifier.
-    _own_defaults = {"solver": "sgd", "learning_rate_init": 0.01, "input_alpha": "auto"}
+    # 1.5 points of R^2 above the classifier's adam at 3e-3.
+    _own_defaults = {"solver": "sgd", "learning_rate_init": 0.01}
     _auto_batch_size = 64
