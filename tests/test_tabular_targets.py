@@ -74,6 +74,17 @@ def test_fa_targets_judge_only_the_two_means(scripts, csv, capsys):
     assert row.endswith("| 1 / 2 |")  # nonlinear mean within 2; near-linear 1 point below
 
 
+def test_a_subset_the_record_lacks_is_left_out_of_the_count(scripts, csv, capsys, tmp_path):
+    near_linear_only = tmp_path / "near_linear.csv"
+    df = pd.read_csv(csv)
+    df[df["subset"] == LIN].to_csv(near_linear_only, index=False)
+    scripts[1].main([str(near_linear_only), "--baseline", "B", "--entries", "A"])
+    row = capsys.readouterr().out.splitlines()[2].split(" | ")
+    assert row[1:5] == ["no tables"] * 4
+    assert row[5] == "-1.00 ± 0.00"
+    assert row[6].rstrip(" |") == "0 / 1"  # only the near-linear target, missed
+
+
 def test_an_entry_not_in_the_record_is_named(scripts, csv):
     with pytest.raises(SystemExit, match="not in .*: C"):
         scripts[1].main([str(csv), "--baseline", "B", "--entries", "A", "C"])
