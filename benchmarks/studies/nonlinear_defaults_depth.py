@@ -110,6 +110,23 @@ CANDIDATES = {
         _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
         gamma="output",
     ),
+    # FA's settings for LRA (ReLU, the miss times phi', adam at 3e-3, MLP's
+    # alpha), with and without the first-layer penalty that grows with the
+    # input columns (doc/lra_defaults.md, eighth round).
+    **{
+        f"he + biases, relu, adam 3e-3, batch 64, post_derivative, alpha 1e-4{tag}": dict(
+            init="he_uniform_bias",
+            activation="relu",
+            solver="adam",
+            learning_rate_init=3e-3,
+            batch_size=64,
+            local_error="post_derivative",
+            alpha=1e-4,
+            feedback_scale="auto",
+            input_alpha=ia,
+        )
+        for tag, ia in (("", None), (", input_alpha auto", "auto"))
+    },
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
