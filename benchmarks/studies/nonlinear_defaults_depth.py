@@ -127,6 +127,14 @@ CANDIDATES = {
         )
         for tag, ia in (("", None), (", input_alpha auto", "auto"))
     },
+    # ReLU units with the miss times phi' at the defaults' step and penalty
+    # (doc/lra_defaults.md, eighth round; the user guide's advice for XOR-like
+    # and radial classes).
+    "he + biases, relu, sgd 0.02, batch 64, post_derivative, alpha 0.1, feedback auto": dict(
+        _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
+        activation="relu",
+        local_error="post_derivative",
+    ),
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
