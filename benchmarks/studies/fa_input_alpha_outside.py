@@ -17,21 +17,18 @@ Run from the repository root::
 """
 
 import argparse
-import warnings
+import sys
 from pathlib import Path
 
-import numpy as np
-from joblib import Parallel, delayed
 from sklearn import datasets
-from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_lra import FAClassifier
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from outside_suite import score_table, write_record  # noqa: E402
+
 OUT = Path(__file__).with_suffix(".md")
-SEEDS = (0, 1, 2)
 ENTRIES = {
     "MLPClassifier": lambda seed: MLPClassifier(random_state=seed),
     "FA, input_alpha='auto' (default)": lambda seed: FAClassifier(random_state=seed),
@@ -64,44 +61,21 @@ def problems():
     return out
 
 
-def _score(X, y, entry, seed):
-    warnings.simplefilter("ignore")
-    cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-    pipe = make_pipeline(StandardScaler(), ENTRIES[entry](seed))
-    return cross_val_score(pipe, X, y, cv=cv).mean()
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n-jobs", type=int, default=1)
     args = p.parse_args(argv)
     probs = problems()
-    jobs = [(name, entry, seed) for name in probs for entry in ENTRIES for seed in SEEDS]
-    scores = Parallel(n_jobs=args.n_jobs)(
-        delayed(_score)(*probs[name], entry, seed) for name, entry, seed in jobs
+    write_record(
+        OUT,
+        "FA's first-layer penalty outside the tabular suite",
+        "OPENBLAS_NUM_THREADS=1 python benchmarks/studies/fa_input_alpha_outside.py"
+        f" --n-jobs {args.n_jobs}",
+        "standardised inputs, one hidden layer of 100 units, every other parameter at its default",
+        score_table(probs, ENTRIES, args.n_jobs),
+        probs,
+        ENTRIES,
     )
-    table = {}
-    for (name, entry, _), score in zip(jobs, scores):
-        table.setdefault((name, entry), []).append(score)
-    lines = [
-        "# FA's first-layer penalty outside the tabular suite",
-        "",
-        "Command: `OPENBLAS_NUM_THREADS=1 python benchmarks/studies/fa_input_alpha_outside.py"
-        f" --n-jobs {args.n_jobs}`  ",
-        "Mean accuracy of stratified 5-fold cross-validation, mean ± standard deviation "
-        f"over {len(SEEDS)} seeds (splits and estimator); standardised inputs, one hidden "
-        "layer of 100 units, every other parameter at its default.",
-        "",
-        "| problem | " + " | ".join(ENTRIES) + " |",
-        "|---|" + "---:|" * len(ENTRIES),
-    ]
-    for name in probs:
-        cells = [f"{np.mean(table[name, e]):.4f} ± {np.std(table[name, e]):.4f}" for e in ENTRIES]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    means = [np.mean([np.mean(table[n, e]) for n in probs]) for e in ENTRIES]
-    lines.append("| **mean** | " + " | ".join(f"{m:.4f}" for m in means) + " |")
-    OUT.write_text("\n".join(lines) + "\n")
-    print(OUT.read_text())
 
 
 if __name__ == "__main__":

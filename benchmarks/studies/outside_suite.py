@@ -85,11 +85,48 @@ def problems():
     return out
 
 
-def _score(X, y, entry, seed):
+def _score(X, y, make, seed):
     warnings.simplefilter("ignore")
     cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-    pipe = make_pipeline(StandardScaler(), ENTRIES[entry](seed))
+    pipe = make_pipeline(StandardScaler(), make(seed))
     return cross_val_score(pipe, X, y, cv=cv).mean()
+
+
+def score_table(probs, entries, n_jobs):
+    """(problem, entry) -> the 5-fold accuracies of each seed in ``SEEDS``.
+
+    ``entries`` maps a label to a function of the seed that returns an
+    unfitted estimator; the inputs are standardised in front of it.
+    """
+    jobs = [(name, entry, seed) for name in probs for entry in entries for seed in SEEDS]
+    scores = Parallel(n_jobs=n_jobs)(
+        delayed(_score)(*probs[name], entries[entry], seed) for name, entry, seed in jobs
+    )
+    table = {}
+    for (name, entry, _), score in zip(jobs, scores):
+        table.setdefault((name, entry), []).append(score)
+    return table
+
+
+def write_record(out, title, command, setting, table, probs, entries):
+    """Write the Markdown record of :func:`score_table` to ``out`` and print it."""
+    lines = [
+        f"# {title}",
+        "",
+        f"Command: `{command}`  ",
+        "Mean accuracy of stratified 5-fold cross-validation, mean ± standard deviation "
+        f"over {len(SEEDS)} seeds (splits and estimator); {setting}.",
+        "",
+        "| problem | " + " | ".join(entries) + " |",
+        "|---|" + "---:|" * len(entries),
+    ]
+    for name in probs:
+        cells = [f"{np.mean(table[name, e]):.4f} ± {np.std(table[name, e]):.4f}" for e in entries]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    means = [np.mean([np.mean(table[n, e]) for n in probs]) for e in entries]
+    lines.append("| **mean** | " + " | ".join(f"{m:.4f}" for m in means) + " |")
+    out.write_text("\n".join(lines) + "\n")
+    print(out.read_text())
 
 
 def main(argv=None):
@@ -97,32 +134,16 @@ def main(argv=None):
     p.add_argument("--n-jobs", type=int, default=1)
     args = p.parse_args(argv)
     probs = problems()
-    jobs = [(name, entry, seed) for name in probs for entry in ENTRIES for seed in SEEDS]
-    scores = Parallel(n_jobs=args.n_jobs)(
-        delayed(_score)(*probs[name], entry, seed) for name, entry, seed in jobs
+    write_record(
+        OUT,
+        "The classifiers' defaults outside the tabular suite",
+        f"OPENBLAS_NUM_THREADS=1 python benchmarks/studies/outside_suite.py --n-jobs {args.n_jobs}",
+        "standardised inputs, every estimator at its defaults but the last "
+        "(one hidden layer of 100 units for the networks)",
+        score_table(probs, ENTRIES, args.n_jobs),
+        probs,
+        ENTRIES,
     )
-    table = {}
-    for (name, entry, _), score in zip(jobs, scores):
-        table.setdefault((name, entry), []).append(score)
-    lines = [
-        "# The classifiers' defaults outside the tabular suite",
-        "",
-        "Command: `OPENBLAS_NUM_THREADS=1 python benchmarks/studies/outside_suite.py"
-        f" --n-jobs {args.n_jobs}`  ",
-        "Mean accuracy of stratified 5-fold cross-validation, mean ± standard deviation "
-        f"over {len(SEEDS)} seeds (splits and estimator); standardised inputs, every "
-        "estimator at its defaults (one hidden layer of 100 units for the networks).",
-        "",
-        "| problem | " + " | ".join(ENTRIES) + " |",
-        "|---|" + "---:|" * len(ENTRIES),
-    ]
-    for name in probs:
-        cells = [f"{np.mean(table[name, e]):.4f} ± {np.std(table[name, e]):.4f}" for e in ENTRIES]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    means = [np.mean([np.mean(table[n, e]) for n in probs]) for e in ENTRIES]
-    lines.append("| **mean** | " + " | ".join(f"{m:.4f}" for m in means) + " |")
-    OUT.write_text("\n".join(lines) + "\n")
-    print(OUT.read_text())
 
 
 if __name__ == "__main__":
