@@ -135,6 +135,17 @@ CANDIDATES = {
         activation="relu",
         local_error="post_derivative",
     ),
+    # The ninth round's pick on fresh splits (tabular_select_LRA_init_scale_beta.md):
+    # He's start at half its scale and beta 1, and beta 1 alone.
+    **{
+        f"he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto{tag}": dict(
+            _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"), **extra
+        )
+        for tag, extra in (
+            (", init_scale 0.5, beta 1", dict(init_scale=0.5, beta=1.0)),
+            (", beta 1", dict(beta=1.0)),
+        )
+    },
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
