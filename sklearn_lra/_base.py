@@ -29,7 +29,7 @@ from ._activations import ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._fit_checks import check_learned_something
-from ._initializers import INIT_SCHEMES, init_layers, resolve_init
+from ._initializers import INIT_SCHEMES, init_layers, input_scale_value, resolve_init
 from ._lbfgs import NO_GLOBAL_LOSS
 from ._lbfgs import minimize as lbfgs_minimize
 from ._network import PREDICT_CHUNK_ROWS, Network
@@ -82,6 +82,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "activation": "relu",
         "init": "auto",
         "init_scale": None,
+        "input_scale": None,
         "solver": "adam",
         "alpha": 1e-4,
         "input_alpha": None,
@@ -112,6 +113,8 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         "activation": [StrOptions(set(ACTIVATIONS))],
         "init": [StrOptions({*INIT_SCHEMES, "auto"})],
         "init_scale": [Interval(Real, 0, None, closed="left"), None],
+        # A zero first layer is init='zeros', with its checks: a gain must be positive.
+        "input_scale": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"}), None],
         # 'lbfgs' is refused with its reason by rules without a global loss.
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -364,6 +367,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         rule = self._make_rule()
         scheme = resolve_init(self.init, rule, self.activation)
         coefs, intercepts = init_layers(scheme, units, rng, self.init_scale, dtype, self.activation)
+        coefs[0] *= input_scale_value(self.input_scale, n_features)
         net = Network(coefs, intercepts, self.activation, self._output_function())
         extra = rule.init_params(units, rng, dtype)
         state = TrainingState(net, rule, extra, self)

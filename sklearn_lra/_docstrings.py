@@ -33,6 +33,12 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     init_scale : float or None, default={default:init_scale}
         Standard deviation for ``'normal'``, half-width for ``'uniform'``, gain
         for the other schemes. None means 0.1 for normal and uniform, 1 else.
+    input_scale : float, 'auto' or None, default={default:input_scale}
+        Gain of the first layer's initial weights ``W_1`` on top of
+        ``init_scale`` (the biases and the other layers keep theirs). None:
+        1. ``'auto'``: ``min(1, sqrt(2 / d))`` for ``d`` input columns, so
+        that the first layer of a wide table starts small and its random
+        features are not made mostly of columns that do not matter.
     solver : {solvers}, default={default:solver}
         Optimizer applied to the rule's descent directions.
         {lbfgs}

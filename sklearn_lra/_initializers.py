@@ -128,6 +128,41 @@ def init_layers(scheme, layer_units, rng, scale, dtype, activation):
     return coefs, intercepts
 
 
+#: ``input_scale='auto'``: the number of input columns up to which the first
+#: layer keeps the scheme's own scale (``doc/lra_defaults.md``, tenth round).
+AUTO_INPUT_COLUMNS = 2
+
+
+def input_scale_value(input_scale, n_inputs):
+    """The gain of the first layer's initial weights that ``input_scale`` means.
+
+    ``'auto'`` is ``min(1, sqrt(AUTO_INPUT_COLUMNS / n_inputs))``: up to two
+    columns the scheme's scale, beyond that a bound that shrinks as
+    ``1 / n_inputs`` instead of ``1 / sqrt(n_inputs)``. A variance-preserving
+    start gives every column the same share of a unit's initial
+    pre-activation, so on a table with many irrelevant columns the random
+    features are mostly noise; the smaller start lets training find the
+    columns that matter. The biases keep their scale, so the units'
+    thresholds stay spread across the data. None is 1.
+
+    Parameters
+    ----------
+    input_scale : float, 'auto' or None
+        The estimator's ``input_scale``.
+    n_inputs : int
+        Columns of the first layer's input.
+
+    Returns
+    -------
+    gain : float
+    """
+    if input_scale is None:
+        return 1.0
+    if input_scale == "auto":
+        return min(1.0, float(np.sqrt(AUTO_INPUT_COLUMNS / n_inputs)))
+    return float(input_scale)
+
+
 def resolve_init(init, rule, activation):
     """The scheme that ``init`` names for this rule and activation.
 

@@ -65,6 +65,7 @@ def test_zero_init_binary_first_layer_learns_one_direction():
         X,
         y,
         init="glorot_uniform",
+        input_scale=None,
         local_error="pre",
         local_loss="squared",
         solver="sgd",
@@ -130,21 +131,29 @@ def test_lra_defaults_and_their_documentation():
     assert LRARegressor().local_error == "post_derivative"
     assert "default='post_derivative'" in LRARegressor.__doc__
     assert "default='pre_window'" in LRAClassifier.__doc__
+    # The first layer's start of the tenth round: the classifier's only.
+    assert LRAClassifier().input_scale == "auto"
+    assert LRARegressor().input_scale is None
+    assert "input_scale : float, 'auto' or None, default='auto'" in LRAClassifier.__doc__
+    assert "input_scale : float, 'auto' or None, default=None" in LRARegressor.__doc__
 
 
 def test_auto_start_and_zero_start():
     # init='auto' draws He's uniform weights and biases for the feedback
     # forms: each layer's uniform on +-sqrt(6 / fan_in), checked against that
     # formula directly (400 hidden units, so the spreads are well estimated).
+    # The classifier's input_scale='auto' narrows W_1 alone, by sqrt(2 / d)
+    # for d > 2 input columns.
     X, y = _binary()
+    d = X.shape[1]
+    assert d > 2
     model = _fit(X, y, max_iter=1, learning_rate_init=1e-12, hidden_layer_sizes=(400,))
-    drawn = [  # (values, fan_in); the one output bias is too few to test a spread
-        (model.coefs_[0], X.shape[1]),
-        (model.intercepts_[0], X.shape[1]),
-        (model.coefs_[1], 400),
+    drawn = [  # (values, bound); the one output bias is too few to test a spread
+        (model.coefs_[0], np.sqrt(6.0 / d) * np.sqrt(2.0 / d)),
+        (model.intercepts_[0], np.sqrt(6.0 / d)),
+        (model.coefs_[1], np.sqrt(6.0 / 400)),
     ]
-    for values, fan_in in drawn:
-        bound = np.sqrt(6.0 / fan_in)
+    for values, bound in drawn:
         assert np.abs(values).max() <= bound
         assert np.abs(values).max() > 0.9 * bound
         assert abs(values.std() - bound / np.sqrt(3.0)) < 0.1 * bound

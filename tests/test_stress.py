@@ -58,6 +58,7 @@ SAMPLERS = {
     "solver": lambda r: _pick(r, ["sgd", "adam"]),
     "alpha": lambda r: _pick(r, [0.0, _log_uniform(r, 1e-6, 1e2)]),
     "input_alpha": lambda r: _pick(r, [None, "auto", 0.0, _log_uniform(r, 1e-6, 1e2)]),
+    "input_scale": lambda r: _pick(r, [None, "auto", _log_uniform(r, 1e-3, 10.0)]),
     "batch_size": lambda r: _pick(r, ["auto", 1, int(r.randint(1, 100)), 2**62]),
     "learning_rate": lambda r: _pick(r, ["constant", "invscaling", "adaptive"]),
     "learning_rate_init": lambda r: _log_uniform(r, 1e-6, 1e1),

@@ -146,6 +146,12 @@ CANDIDATES = {
             (", beta 1", dict(beta=1.0)),
         )
     },
+    # The tenth round: the first layer's start shrinks beyond two input
+    # columns (input_scale='auto', tabular_select_LRA_input_scale.md).
+    "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto, input_scale auto": dict(
+        _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
+        input_scale="auto",
+    ),
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
@@ -187,7 +193,8 @@ SIZES = {"3 x 256": (256,) * 3, "8 x 256": (256,) * 8}
 def _candidates(rule):
     """The candidates of ``rule``: name -> parameters."""
     if rule == "LRA":
-        return CANDIDATES
+        # Rows before the tenth round ran the first layer at its full start.
+        return {name: {"input_scale": None, **p} for name, p in CANDIDATES.items()}
     return {name: {**FEEDBACK_PINNED, **p} for name, p in FEEDBACK_CANDIDATES.items()}
 
 

@@ -44,11 +44,13 @@ ENTRIES = {
     "FAClassifier": lambda seed: FAClassifier(random_state=seed),
     # The setting the LRA user guide suggests for XOR-like and radial classes.
     "LRA, ReLU, post_derivative": lambda seed: LRAClassifier(
-        activation="relu", local_error="post_derivative", random_state=seed
+        activation="relu", local_error="post_derivative", input_scale=None, random_state=seed
     ),
     # Glorot's smaller start (with biases), which the ninth round of
     # doc/lra_defaults.md found to lift XOR beside distractors on the suite.
-    "LRA, Glorot's start": lambda seed: LRAClassifier(init="mlp", random_state=seed),
+    "LRA, Glorot's start": lambda seed: LRAClassifier(
+        init="mlp", input_scale=None, random_state=seed
+    ),
 }
 
 

@@ -46,6 +46,7 @@ LRA_PARAMS = {
     "window": "auto",
     "adaptive_scale": True,
     "centering": "auto",
+    "input_scale": None,
 }
 
 #: FA's and DFA's feedback of the reports: the automatic scale.

@@ -13,6 +13,7 @@ import numpy as np
 #: parameters, written out so that no preset depends on a package default.
 _COMMON = {
     "n_target_steps": 1,
+    "input_scale": None,
     "feedback_init": "normal",
     "window": "auto",  # read only by local_error='pre_window', which no preset uses
     "adaptive_scale": False,
