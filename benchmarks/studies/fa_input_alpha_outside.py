@@ -26,7 +26,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn_lra import FAClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from outside_suite import score_table, write_record  # noqa: E402
+from outside_suite import score_table, toy_tables, write_record  # noqa: E402
 
 OUT = Path(__file__).with_suffix(".md")
 ENTRIES = {
@@ -40,15 +40,7 @@ GENERATED = ((5, 40, 300), (10, 100, 500), (4, 20, 1000))
 
 def problems():
     """name -> (X, y): the toy tables, then the generated problems."""
-    out = {
-        name: loader(return_X_y=True)
-        for name, loader in [
-            ("iris", datasets.load_iris),
-            ("wine", datasets.load_wine),
-            ("breast_cancer", datasets.load_breast_cancer),
-            ("digits", datasets.load_digits),
-        ]
-    }
+    out = toy_tables()
     for informative, columns, rows in GENERATED:
         out[f"make_classification, {columns} columns, {rows} rows"] = datasets.make_classification(
             rows,

@@ -28,6 +28,7 @@ from joblib import Parallel, delayed
 from sklearn.metrics import log_loss
 
 import sklearn_lra
+from sklearn_lra._activations import ACTIVATIONS
 from sklearn_lra.datasets import fetch_mnist
 
 OUT = Path(__file__).with_suffix(".md")
@@ -60,19 +61,8 @@ def preactivation_rms(est, X):
     for W, b in zip(est.coefs_, est.intercepts_):
         h = z @ W + b
         sizes.append(float(np.sqrt(np.mean(h**2))))
-        z = _phi(est.activation, h)
+        z = ACTIVATIONS[est.activation].forward(h, np.empty_like(h))
     return sizes
-
-
-def _phi(name, h):
-    """The hidden units' activation, written out (only pre-activations are reported)."""
-    if name == "relu":
-        return np.maximum(h, 0)
-    if name == "tanh":
-        return np.tanh(h)
-    if name == "softplus":
-        return np.logaddexp(0, h)
-    raise ValueError(f"no activation {name!r} in this study")
 
 
 def fit(name, seed, data):

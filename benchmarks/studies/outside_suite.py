@@ -66,17 +66,20 @@ def _moons_in_noise(n, n_noise, rng):
     return np.hstack([X, rng.standard_normal((n, n_noise))]), y
 
 
+def toy_tables():
+    """name -> (X, y): scikit-learn's four small classification tables."""
+    loaders = [
+        ("iris", datasets.load_iris),
+        ("wine", datasets.load_wine),
+        ("breast_cancer", datasets.load_breast_cancer),
+        ("digits", datasets.load_digits),
+    ]
+    return {name: loader(return_X_y=True) for name, loader in loaders}
+
+
 def problems():
     """name -> (X, y); each generated problem from its own fixed seed."""
-    out = {
-        name: loader(return_X_y=True)
-        for name, loader in [
-            ("iris", datasets.load_iris),
-            ("wine", datasets.load_wine),
-            ("breast_cancer", datasets.load_breast_cancer),
-            ("digits", datasets.load_digits),
-        ]
-    }
+    out = toy_tables()
     rng = np.random.default_rng(7)
     out["hastie_10_2, 600 rows"] = datasets.make_hastie_10_2(600, random_state=1)
     out["gaussian_quantiles, 6 inputs, 3 classes, 600 rows"] = datasets.make_gaussian_quantiles(
