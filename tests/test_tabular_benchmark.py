@@ -517,3 +517,27 @@ def test_fit_time_table_splits_time_into_epochs_and_cost_per_epoch(bench):
     assert cells["LRA"] == ["12.0", "6.0", "18.0", "100", "100", "1.00"]
     assert cells["MLP"] == ["8.0", "4.0", "12.0", "100", "50", "1.00"]
     assert cells["Linear"][3:] == ["-", "-", "-"]
+
+
+def test_synthetic_units_draw_zero_is_the_suites_and_gaps_are_paired(synth, monkeypatch):
+    """``synthetic_units.py``: draw 0 is the suite's data, other draws differ, and
+    a gap cell is the mean over draws of the paired per-draw gap, its standard
+    error, and draw 0's gap (a worked example)."""
+    monkeypatch.syspath_prepend(str(STUDIES))
+    import synthetic_units
+
+    X_suite, y_suite, _ = synth.generate("shells_500")
+    X0, y0 = synthetic_units.draw("shells_500", 0)
+    np.testing.assert_array_equal(X0, X_suite.to_numpy())
+    np.testing.assert_array_equal(y0.astype(int).astype(str), y_suite.astype(str))
+    X1, _ = synthetic_units.draw("shells_500", 1)
+    assert X1.shape == X0.shape and not np.allclose(X1, X0)
+
+    ref = synthetic_units.REFERENCE
+    scores = {
+        # two draws x two folds; per-draw gaps: draw 0 -0.10, draw 1 +0.30 (in accuracy)
+        ("t", ref): np.array([[0.8, 0.6], [0.5, 0.5]]),
+        ("t", "e"): np.array([[0.7, 0.5], [0.8, 0.8]]),
+    }
+    # mean (-10 + 30) / 2 = +10 points; SE = std([-10, 30], ddof=1) / sqrt(2) = 20
+    assert synthetic_units.gap_cell(scores, "t", "e") == "+10.0 ± 20.0 (-10.0)"

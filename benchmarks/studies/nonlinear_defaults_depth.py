@@ -152,6 +152,24 @@ CANDIDATES = {
         _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
         input_scale="auto",
     ),
+    # Eleventh round: ReLU-6 units (bounded) with FA's settings (the miss times
+    # phi', adam at 3e-3) and the tenth round's first layer, at MLP's alpha and
+    # at 0.01 (tabular_select_LRA_relu6.md).
+    **{
+        f"he + biases, relu6, adam 3e-3, batch 64, post_derivative, alpha {tag}, "
+        "feedback auto, input_scale auto": dict(
+            init="he_uniform_bias",
+            activation="relu6",
+            solver="adam",
+            learning_rate_init=3e-3,
+            batch_size=64,
+            local_error="post_derivative",
+            alpha=alpha,
+            feedback_scale="auto",
+            input_scale="auto",
+        )
+        for tag, alpha in (("1e-4", 1e-4), ("0.01", 0.01))
+    },
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
