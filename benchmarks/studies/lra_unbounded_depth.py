@@ -52,6 +52,11 @@ SETTINGS = {
     "LRA, tenth round's first layer (tanh)": ("LRA", {}),
     "LRA, tenth round's first layer, ReLU units": ("LRA", dict(activation="relu")),
     "LRA, tenth round's first layer, softplus units": ("LRA", dict(activation="softplus")),
+    # The eleventh round's setting for radial classes at one hidden layer.
+    "LRA, tenth round's first layer, ReLU-6, FA's settings": (
+        "LRA",
+        dict(activation="relu6", **FA_SETTINGS),
+    ),
 }
 
 
@@ -103,8 +108,8 @@ def write_record(rows, out, command):
         "(without the L2 term), mean over the seeds; "
         "root mean square of each layer's pre-activations on 1,000 validation rows, "
         "geometric mean over the seeds. Every setting not named is at the estimator's defaults, "
-        "except that the LRA rows but the last three start the first layer at He's full scale "
-        "(`input_scale=None`, the default before the tenth round); the last three "
+        "except that the LRA rows but the last four start the first layer at He's full scale "
+        "(`input_scale=None`, the default before the tenth round); the last four "
         "use the tenth round's `input_scale='auto'`.",
         "",
         "| setting | validation error (%) | training loss | " + " | ".join(layers) + " |",
