@@ -76,6 +76,21 @@ def _relu6_derivative(h, z, out):
     return out
 
 
+def _tanh_relu6(h, out):
+    # Units alternate: even columns tanh, odd columns ReLU-6. Odd units alone
+    # make no function that is even in the inputs (classes by radius); a pair
+    # of ReLU-6 units with opposite weights does (|w . x| below 6).
+    np.tanh(h[..., ::2], out=out[..., ::2])
+    np.clip(h[..., 1::2], 0, 6, out=out[..., 1::2])
+    return out
+
+
+def _tanh_relu6_derivative(h, z, out):
+    _tanh_derivative(h[..., ::2], z[..., ::2], out[..., ::2])
+    _relu6_derivative(h[..., 1::2], z[..., 1::2], out[..., 1::2])
+    return out
+
+
 def _softplus(h, out):
     # log(exp(h) + exp(0)), overflow-free and with no temporary array.
     return np.logaddexp(h, 0, out=out)
@@ -151,12 +166,19 @@ def _lwta_derivative(h, z, out):
     return out
 
 
+#: ``input_activation='auto'``: the first hidden layer's units for each
+#: ``activation``; every other activation keeps its own. Half the tanh units
+#: become ReLU-6, which learn functions even in the inputs such as a radius
+#: (``doc/lra_defaults.md``, twelfth round).
+AUTO_INPUT_ACTIVATIONS = {"tanh": "tanh_relu6"}
+
 ACTIVATIONS = {
     "identity": Activation(_identity, _identity_derivative, True),
     "logistic": Activation(_logistic, _logistic_derivative, True),
     "tanh": Activation(_tanh, _tanh_derivative, True),
     "relu": Activation(_relu, _relu_derivative, True),
     "relu6": Activation(_relu6, _relu6_derivative, True),
+    "tanh_relu6": Activation(_tanh_relu6, _tanh_relu6_derivative, True),
     "softplus": Activation(_softplus, _softplus_derivative, True),
     "sign": Activation(_sign, _zero_derivative, False),
     "hardtanh": Activation(_hardtanh, _hardtanh_derivative, True),

@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import ACTIVATIONS
+from ._activations import ACTIVATIONS, AUTO_INPUT_ACTIVATIONS
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._epochs import EpochLoopMixin
 from ._fit_checks import check_learned_something
@@ -80,6 +80,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     _own_defaults = {
         "hidden_layer_sizes": (100,),
         "activation": "relu",
+        "input_activation": None,
         "init": "auto",
         "init_scale": None,
         "input_scale": None,
@@ -111,6 +112,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
     _own_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
+        "input_activation": [StrOptions({*ACTIVATIONS, "auto"}), None],
         "init": [StrOptions({*INIT_SCHEMES, "auto"})],
         "init_scale": [Interval(Real, 0, None, closed="left"), None],
         # A zero first layer is init='zeros', with its checks: a gain must be positive.
@@ -333,16 +335,30 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
                 f"{available / 2**30:.3g} GiB of memory."
             )
 
+    def _resolved_input_activation(self):
+        """The first hidden layer's activation that ``input_activation`` names."""
+        if self.input_activation is None:
+            return self.activation
+        if self.input_activation == "auto":
+            return AUTO_INPUT_ACTIVATIONS.get(self.activation, self.activation)
+        return self.input_activation
+
     def _check_rule_activation(self, rule):
         """Warn when a derivative-based rule meets an activation with no gradient."""
-        if rule.needs_derivative and not ACTIVATIONS[self.activation].has_gradient:
-            warn(
-                f"{type(self).__name__} uses the derivative of the activation to send "
-                f"its learning signal to the hidden layers, and "
-                f"activation={self.activation!r} has a zero derivative almost "
-                f"everywhere: only the output layer will learn. {rule.derivative_remedy()}",
-                UserWarning,
-            )
+        if not rule.needs_derivative:
+            return
+        named = {"activation": self.activation}
+        if self._resolved_input_activation() != self.activation:
+            named["input_activation"] = self._resolved_input_activation()
+        for param, name in named.items():
+            if not ACTIVATIONS[name].has_gradient:
+                warn(
+                    f"{type(self).__name__} uses the derivative of the activation to send "
+                    f"its learning signal to the hidden layers, and "
+                    f"{param}={name!r} has a zero derivative almost "
+                    f"everywhere: only the output layer will learn. {rule.derivative_remedy()}",
+                    UserWarning,
+                )
 
     def _warn_untrainable(self, state):
         """Warn, before training, about settings with which the rule cannot train."""
@@ -368,7 +384,13 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         scheme = resolve_init(self.init, rule, self.activation)
         coefs, intercepts = init_layers(scheme, units, rng, self.init_scale, dtype, self.activation)
         coefs[0] *= input_scale_value(self.input_scale, n_features)
-        net = Network(coefs, intercepts, self.activation, self._output_function())
+        net = Network(
+            coefs,
+            intercepts,
+            self.activation,
+            self._output_function(),
+            self._resolved_input_activation(),
+        )
         extra = rule.init_params(units, rng, dtype)
         state = TrainingState(net, rule, extra, self)
         state.init_scheme = scheme
@@ -396,7 +418,13 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         self._check_continuable()
         coefs = [W.copy() for W in self.coefs_]
         intercepts = [b.copy() for b in self.intercepts_]
-        net = Network(coefs, intercepts, self.activation, self._output_function())
+        net = Network(
+            coefs,
+            intercepts,
+            self.activation,
+            self._output_function(),
+            self._resolved_input_activation(),
+        )
         extra = {k: [a.copy() for a in getattr(self, k)] for k in self._rule_attributes}
         optimizers = None
         if keep_optimizer and getattr(self, "_optimizers", None) is not None:
@@ -485,7 +513,13 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
 
     def _network(self):
         """A :class:`Network` view of the fitted parameters."""
-        return Network(self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+        return Network(
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            self.out_activation_,
+            self._resolved_input_activation(),
+        )
 
     def _forward(self, X):
         """Validated ``X`` through the fitted network, in bounded memory."""

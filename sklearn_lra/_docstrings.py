@@ -13,9 +13,18 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         Width of each hidden layer; its length is the number of hidden layers.
     activation : str, default={default:activation}
         Hidden nonlinearity ``phi``: one of 'identity', 'logistic', 'tanh',
-        'relu', 'relu6', 'softplus', 'sign', 'hardtanh', 'leaky_relu', 'lwta'.
-        ``'lwta'`` is local winner-take-all over blocks of 4 consecutive units;
-        ``'sign'`` has a zero derivative.
+        'relu', 'relu6', 'tanh_relu6', 'softplus', 'sign', 'hardtanh',
+        'leaky_relu', 'lwta'. ``'lwta'`` is local winner-take-all over blocks
+        of 4 consecutive units; ``'tanh_relu6'`` alternates tanh units (even
+        positions) and ReLU-6 units (odd positions); ``'sign'`` has a zero
+        derivative.
+    input_activation : str, 'auto' or None, default={default:input_activation}
+        The first hidden layer's nonlinearity, one of the names of
+        ``activation``; the other hidden layers keep ``activation``. None:
+        ``activation``. ``'auto'``: ``'tanh_relu6'`` when ``activation`` is
+        ``'tanh'``, else ``activation``. Tanh units are odd functions of
+        their inputs; the ReLU-6 half lets the first layer also form even
+        ones, such as a distance from a centre (classes by radius).
     init : str, default={default:init}
         Initialisation of the forward weights ``W_l``: one of 'zeros',
         'normal', 'uniform', 'orthogonal', 'glorot_uniform', 'glorot_normal',

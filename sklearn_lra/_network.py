@@ -127,9 +127,11 @@ class Network:
         Hidden activation, a key of ``ACTIVATIONS``.
     output : str
         Output function, a key of ``OUTPUTS``.
+    input_activation : str or None, default=None
+        The first hidden layer's activation; None uses ``activation``.
     """
 
-    def __init__(self, coefs, intercepts, activation, output):
+    def __init__(self, coefs, intercepts, activation, output, input_activation=None):
         self.coefs = coefs
         self.intercepts = intercepts
         #: One buffer behind ``params`` once :meth:`pack` ran, else None.
@@ -138,6 +140,8 @@ class Network:
         self.n_coef_values = None
         self.activation_name = activation
         self.phi = ACTIVATIONS[activation]
+        self.input_activation_name = input_activation or activation
+        self.input_phi = ACTIVATIONS[self.input_activation_name]
         self.output_name = output
         self.out_fn, self.loss_fn = OUTPUTS[output]
 
@@ -166,11 +170,15 @@ class Network:
         """Widths ``n_0, ..., n_L``."""
         return [self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
 
+    def phi_at(self, l):
+        """The activation of hidden layer ``l`` (1 to ``L - 1``): the first has its own."""
+        return self.input_phi if l == 1 else self.phi
+
     def activate(self, l, h, out):
         """Apply layer ``l``'s nonlinearity: ``phi`` below the top, else the output."""
         if l == self.n_layers:
             return self.out_fn(h, out)
-        return self.phi.forward(h, out)
+        return self.phi_at(l).forward(h, out)
 
     def forward(self, X, ws):
         """Fill ``ws.h`` and ``ws.z`` for the rows of ``X``; returns ``z_L``."""

@@ -5,12 +5,12 @@ import numpy as np
 from sklearn_lra._network import Network, Workspace
 
 
-def random_network(units, activation, output="softmax", seed=0, scale=0.5):
+def random_network(units, activation, output="softmax", seed=0, scale=0.5, input_activation=None):
     """A network with Gaussian weights and biases of the given widths."""
     rng = np.random.RandomState(seed)
     coefs = [scale * rng.randn(a, b) for a, b in zip(units[:-1], units[1:])]
     intercepts = [0.1 * rng.randn(b) for b in units[1:]]
-    return Network(coefs, intercepts, activation, output)
+    return Network(coefs, intercepts, activation, output, input_activation)
 
 
 def rule_directions(rule, net, X, Y, extra=None):

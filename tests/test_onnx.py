@@ -125,6 +125,22 @@ def test_regressor_matches_predict(cls, activation, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("first,rest", [("tanh_relu6", "tanh"), ("relu6", "softplus")])
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS, ids=lambda c: c.__name__)
+def test_first_layer_of_its_own_matches_predict(cls, first, rest, dtype):
+    """With ``input_activation``, the graph's first hidden layer has its units, the next not."""
+    X, y, y_reg = _data(dtype)
+    est = _fit(cls, rest, X, y, y_reg)
+    est.set_params(input_activation=first)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y if is_classifier(est) else y_reg)
+    expected = est.predict_proba(X) if is_classifier(est) else est.predict(X)
+    outputs = _run(est, X, options={"zipmap": False} if is_classifier(est) else None)
+    _close(outputs[-1], expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_poisson_regressor_matches_predict(dtype):
     """BPRegressor(loss='poisson')'s exp output is exported: onnxruntime equals predict."""
     from sklearn_lra import BPRegressor

@@ -27,11 +27,24 @@ def _total_loss(net, X, Y):
     return net.loss_fn(Y, net.predict_output(X))
 
 
-@pytest.mark.parametrize("activation", ["tanh", "logistic", "softplus", "relu6", "leaky_relu"])
+@pytest.mark.parametrize(
+    "activation,input_activation",
+    [
+        ("tanh", None),
+        ("logistic", None),
+        ("softplus", None),
+        ("relu6", None),
+        ("leaky_relu", None),
+        ("tanh_relu6", None),
+        # The first hidden layer with units of its own: each layer's phi' is its own.
+        ("tanh", "tanh_relu6"),
+        ("softplus", "tanh"),
+    ],
+)
 @pytest.mark.parametrize("output", ["softmax", "identity"])
-def test_bp_directions_are_finite_difference_gradients(activation, output):
+def test_bp_directions_are_finite_difference_gradients(activation, input_activation, output):
     """BP's directions equal central differences of the mean task loss."""
-    net = random_network(UNITS, activation, output)
+    net = random_network(UNITS, activation, output, input_activation=input_activation)
     X, Y = _data()
     rule = BackPropagationRule(BPClassifier() if output == "softmax" else BPRegressor())
     dW, db, _ = rule_directions(rule, net, X, Y)
@@ -53,13 +66,17 @@ def test_bp_directions_are_finite_difference_gradients(activation, output):
 # ----------------------------------------------------------------- LRA, by hand
 
 
+def _act(net, l):
+    """Hidden layer ``l``'s activation: the first layer's own, else the network's."""
+    return ACTIVATIONS[net.input_activation_name if l == 1 else net.activation_name]
+
+
 def _forward(net, X):
-    phi = ACTIVATIONS[net.activation_name].forward
     h, z = [None], [X]
     for l, (W, b) in enumerate(zip(net.coefs, net.intercepts), start=1):
         h.append(z[-1] @ W + b)
         if l < net.n_layers:
-            z.append(phi(h[-1], np.empty_like(h[-1])))
+            z.append(_act(net, l).forward(h[-1], np.empty_like(h[-1])))
         else:
             p = np.exp(h[-1] - h[-1].max(axis=1, keepdims=True))
             z.append(p / p.sum(axis=1, keepdims=True))
@@ -78,8 +95,10 @@ def _lra_by_hand(
 
     ``weights`` are sample weights of mean one.
     """
-    act = ACTIVATIONS[net.activation_name]
-    dphi = lambda h, z: act.derivative(h, z, np.empty_like(h))  # noqa: E731
+
+    def dphi(l, h, z):
+        return _act(net, l).derivative(h, z, np.empty_like(h))
+
     lerr = {"squared": lambda d: d, "cauchy": lambda d: 2 * d / (1 + d**2)}[loss]
     h, z = _forward(net, X)
     L, B = net.n_layers, X.shape[0]
@@ -87,18 +106,18 @@ def _lra_by_hand(
     update = {L: z[L] - Y}
     for l in range(L, 1, -1):
         if form == "diff":
-            d = (update[l] @ net.coefs[l - 1].T) * dphi(h[l - 1], z[l - 1])
+            d = (update[l] @ net.coefs[l - 1].T) * dphi(l - 1, h[l - 1], z[l - 1])
         else:
             d = units[l] @ E[l - 2]
         hbar = h[l - 1] - beta * d
         if local_error in ("pre", "pre_window"):
             miss = h[l - 1] - hbar
         else:
-            miss = z[l - 1] - act.forward(hbar, np.empty_like(hbar))
+            miss = z[l - 1] - _act(net, l - 1).forward(hbar, np.empty_like(hbar))
         units[l - 1] = lerr(miss)
         update[l - 1] = units[l - 1]
         if local_error == "post_derivative":
-            update[l - 1] = units[l - 1] * dphi(h[l - 1], z[l - 1])
+            update[l - 1] = units[l - 1] * dphi(l - 1, h[l - 1], z[l - 1])
         if local_error == "pre_window":
             inside = np.abs(h[l - 1]) < window * _scale(h[l - 1])
             update[l - 1] = units[l - 1] * inside
@@ -123,15 +142,17 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("input_activation", [None, "tanh_relu6"])
 @pytest.mark.parametrize("scale", [0.5, 8.0])
 @pytest.mark.parametrize("form,local_error,loss", CASES)
-def test_lra_update_matches_the_equations(form, local_error, loss, scale):
+def test_lra_update_matches_the_equations(form, local_error, loss, scale, input_activation):
     """One LRA minibatch update equals the equations computed independently.
 
     At ``scale=8`` the pre-activations are far above one, so the adaptive
-    window is wider than ``window``.
+    window is wider than ``window``. With ``input_activation`` the first
+    hidden layer has units of its own (half tanh, half ReLU-6).
     """
-    net = random_network(UNITS, "tanh", scale=scale)
+    net = random_network(UNITS, "tanh", scale=scale, input_activation=input_activation)
     X, Y = _data(1)
     est = LRAClassifier(
         form=form,

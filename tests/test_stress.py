@@ -53,6 +53,7 @@ def _maybe(rng, draw, p_none=0.3):
 SAMPLERS = {
     "hidden_layer_sizes": lambda r: tuple(int(w) for w in r.randint(1, 9, r.randint(0, 4))),
     "activation": lambda r: _pick(r, sorted(ACTIVATIONS)),
+    "input_activation": lambda r: _pick(r, [None, "auto", *sorted(ACTIVATIONS)]),
     "init": lambda r: _pick(r, [*INIT_SCHEMES, "auto"]),
     "init_scale": lambda r: _maybe(r, lambda: _log_uniform(r, 1e-3, 10)),
     "solver": lambda r: _pick(r, ["sgd", "adam"]),

@@ -91,7 +91,15 @@ def _network_output(scope, operator, container):
     model = operator.raw_operator
     g = GraphBuilder(scope, container, model.coefs_[0].dtype)
     x = g.cast(operator.inputs[0].full_name, g.proto)
-    z = forward(g, x, model.coefs_, model.intercepts_, model.activation, model.out_activation_)
+    z = forward(
+        g,
+        x,
+        model.coefs_,
+        model.intercepts_,
+        model.activation,
+        model.out_activation_,
+        model._resolved_input_activation(),
+    )
     return g, z
 
 

@@ -76,6 +76,18 @@ def _relu6(g, h, n_units):
     return _clip(g, h, 0, 6)
 
 
+def _tanh_relu6(g, h, n_units):
+    """Tanh on even units, ReLU-6 on odd ones, blended by a 0/1 mask.
+
+    Each unit takes one branch times 1 plus the other times 0, which gives
+    that branch exactly (as numpy writes each half on its own).
+    """
+    even = (np.arange(n_units) % 2 == 0).reshape(1, -1)
+    tanh = g.node("Mul", [g.node("Tanh", [h]), g.constant(even)])
+    relu6 = g.node("Mul", [_relu6(g, h, n_units), g.constant(~even)])
+    return g.node("Add", [tanh, relu6])
+
+
 def _hardtanh(g, h, n_units):
     return _clip(g, h, -1, 1)
 
@@ -139,6 +151,7 @@ ACTIVATION_GRAPHS = {
     "tanh": _tanh,
     "relu": _relu,
     "relu6": _relu6,
+    "tanh_relu6": _tanh_relu6,
     "softplus": _softplus,
     "sign": _sign,
     "hardtanh": _hardtanh,
@@ -154,7 +167,7 @@ OUTPUT_GRAPHS = {
 }
 
 
-def forward(g, x, coefs, intercepts, activation, output):
+def forward(g, x, coefs, intercepts, activation, output, input_activation=None):
     """The network's output ``z_L`` for the input variable ``x``.
 
     Parameters
@@ -169,14 +182,18 @@ def forward(g, x, coefs, intercepts, activation, output):
         Hidden activation, a key of ``ACTIVATION_GRAPHS``.
     output : str
         Output function, a key of ``OUTPUT_GRAPHS``.
+    input_activation : str or None, default=None
+        The first hidden layer's activation; None uses ``activation``.
 
     Returns
     -------
     z : str
         Name of the output variable, in the builder's dtype.
     """
-    if activation not in ACTIVATION_GRAPHS:
-        raise ValueError(f"No ONNX graph for the activation {activation!r}.")
+    input_activation = input_activation or activation
+    for name in (activation, input_activation):
+        if name not in ACTIVATION_GRAPHS:
+            raise ValueError(f"No ONNX graph for the activation {name!r}.")
     if output not in OUTPUT_GRAPHS:
         raise ValueError(f"No ONNX graph for the output function {output!r}.")
     z = x
@@ -185,5 +202,6 @@ def forward(g, x, coefs, intercepts, activation, output):
         h = g.node("Add", [h, g.constant(b.reshape(1, -1), name="intercept")])
         if l == len(coefs):
             return OUTPUT_GRAPHS[output](g, h)
-        z = ACTIVATION_GRAPHS[activation](g, h, W.shape[1])
+        hidden = input_activation if l == 1 else activation
+        z = ACTIVATION_GRAPHS[hidden](g, h, W.shape[1])
     raise ValueError("The network has no layer.")

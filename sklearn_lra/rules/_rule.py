@@ -131,7 +131,7 @@ def cap_norm(a, cap):
 
 def times_derivative(net, ws, l, a):
     """``a *= phi'(h_l)``, using ``ws.scratch[l]`` for the derivative."""
-    a *= net.phi.derivative(ws.h[l], ws.z[l], ws.scratch[l])
+    a *= net.phi_at(l).derivative(ws.h[l], ws.z[l], ws.scratch[l])
     return a
 
 

@@ -42,7 +42,13 @@ class _BP(BaseNetwork):
         """
         coefs = [W.copy() for W in self.coefs_]
         intercepts = [b.copy() for b in self.intercepts_]
-        net = Network(coefs, intercepts, self.activation, self.out_activation_)
+        net = Network(
+            coefs,
+            intercepts,
+            self.activation,
+            self.out_activation_,
+            self._resolved_input_activation(),
+        )
         state = TrainingState(net, self._make_rule(), {}, self, optimizers=[None])
         X, Y = np.asarray(X, dtype=coefs[0].dtype), np.asarray(y, dtype=coefs[0].dtype)
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y

@@ -21,11 +21,11 @@ from ._rule import LearningRule, layer_directions, output_error, times_derivativ
 _INVERSES = ("inverse_coefs_", "inverse_intercepts_")
 
 
-def _affine_phi(net, A, V, c):
+def _affine_phi(phi, A, V, c):
     """``phi(A V + c)`` in a new array: a layer or an inverse applied off the workspace."""
     out = A @ V
     out += c
-    return net.phi.forward(out, out=out)
+    return phi.forward(out, out=out)
 
 
 def _mean_directions(A, error, sample_weight, grad_V, grad_c):
@@ -120,8 +120,9 @@ class DifferenceTargetPropagationRule(LearningRule):
         """``zhat_{l-1} = z_{l-1} + g_l(zhat_l) - g_l(z_l)`` and its scaled miss."""
         V, c = extra["inverse_coefs_"][l - 2], extra["inverse_intercepts_"][l - 2]
         target, miss = ws.target[l - 1], ws.delta[l - 1]
+        phi = net.phi_at(l - 1)  # g_l maps layer l back to layer l - 1
         np.subtract(
-            _affine_phi(net, ws.target[l], V, c), _affine_phi(net, ws.z[l], V, c), out=target
+            _affine_phi(phi, ws.target[l], V, c), _affine_phi(phi, ws.z[l], V, c), out=target
         )
         np.multiply(target, -1.0 / self.eta, out=miss)
         target += ws.z[l - 1]
@@ -136,12 +137,13 @@ class DifferenceTargetPropagationRule(LearningRule):
         noisy = self.rng.standard_normal(z_below.shape).astype(z_below.dtype, copy=False)
         noisy *= self.sigma
         noisy += z_below
-        f = _affine_phi(net, noisy, net.coefs[l - 1], net.intercepts[l - 1])
+        f = _affine_phi(net.phi_at(l), noisy, net.coefs[l - 1], net.intercepts[l - 1])
         u = f @ V
         u += c
-        r = net.phi.forward(u, out=np.empty_like(u))
+        phi_below = net.phi_at(l - 1)
+        r = phi_below.forward(u, out=np.empty_like(u))
         # Not in place: some derivatives read ``u`` after writing ``out``.
-        error = net.phi.derivative(u, r, out=np.empty_like(u))
+        error = phi_below.derivative(u, r, out=np.empty_like(u))
         error *= r - noisy
         _mean_directions(
             f,

@@ -37,7 +37,7 @@ FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 #: at 3 and 8 layers (``doc/lra_knobs.md``). Signum units gain from 0.1 from
 #: zeros and lose far more from large weights; softplus units gain from 0.5 at
 #: 3 layers and lose at 8: both keep ``OTHER_WINDOW``.
-AUTO_WINDOWS = {"tanh": 0.5}
+AUTO_WINDOWS = {"tanh": 0.5, "tanh_relu6": 0.5}
 
 #: ``window='auto'`` for every other activation.
 OTHER_WINDOW = 0.25
@@ -160,7 +160,14 @@ class LocalRepresentationAlignmentRule(LearningRule):
             # One scale per layer and minibatch, for both its window and its caps.
             scale = self._layer_scale(ws.h[l - 1], ws)
             units, update = self._errors(
-                net, ws.h[l - 1], ws.z[l - 1], hbar, ws.delta[l - 1], ws.scratch[l - 1], scale
+                net,
+                l - 1,
+                ws.h[l - 1],
+                ws.z[l - 1],
+                hbar,
+                ws.delta[l - 1],
+                ws.scratch[l - 1],
+                scale,
             )
             self._update_layer(ws, l - 1, update, extra_grads, scale)
         if not self.use_bias:
@@ -275,7 +282,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
             h, z = layer
             grad = self._local_gradient(net, l, h, z, units, out=scratch[0])
             np.matmul(grad, net.coefs[l - 1].T, out=out)
-            out *= net.phi.derivative(below[0], below[1], scratch[1])
+            out *= net.phi_at(l - 1).derivative(below[0], below[1], scratch[1])
         else:
             np.matmul(units, extra["feedback_matrices_"][l - 2], out=out)
         return out
@@ -291,12 +298,12 @@ class LocalRepresentationAlignmentRule(LearningRule):
         """
         if l == net.n_layers or self.local_error in ("pre", "pre_window"):
             return units
-        net.phi.derivative(h, z, out=out)
+        net.phi_at(l).derivative(h, z, out=out)
         out *= units
         return out
 
-    def _errors(self, net, h, z, hbar, units_out, update_out, scale):
-        """Error units ``e_l`` and update error ``e'_l`` of a layer against ``hbar``.
+    def _errors(self, net, l, h, z, hbar, units_out, update_out, scale):
+        """Error units ``e_l`` and update error ``e'_l`` of hidden layer ``l`` against ``hbar``.
 
         ``'pre'`` measures ``h - hbar``; ``'post'`` measures ``z - phi(hbar)``;
         ``'post_derivative'`` multiplies the latter by ``phi'(h)`` for the
@@ -306,11 +313,11 @@ class LocalRepresentationAlignmentRule(LearningRule):
         if self.local_error in ("pre", "pre_window"):
             np.subtract(h, hbar, out=units_out)
         else:
-            net.phi.forward(hbar, out=units_out)
+            net.phi_at(l).forward(hbar, out=units_out)
             np.subtract(z, units_out, out=units_out)
         self.loss_error(units_out, units_out, update_out)
         if self.local_error == "post_derivative":
-            net.phi.derivative(h, z, out=update_out)
+            net.phi_at(l).derivative(h, z, out=update_out)
         elif self.local_error == "pre_window":
             # A unit far from zero already answers for this sample (a signum
             # unit surely; a tanh unit saturates); pushing it further only grows
@@ -328,13 +335,14 @@ class LocalRepresentationAlignmentRule(LearningRule):
         Returns ``phi(hbar_{l-1})``, the recomputed ``h_l`` and ``z_l``, and
         the error units of layer ``l`` against its own target.
         """
-        z_below = net.phi.forward(hbar_below, out=np.empty_like(hbar_below))
+        z_below = net.phi_at(l - 1).forward(hbar_below, out=np.empty_like(hbar_below))
         h = z_below @ net.coefs[l - 1] + net.intercepts[l - 1]
         z = net.activate(l, h, out=np.empty_like(h))
         if l == net.n_layers:
             return z_below, h, z, z - Y
+        scale = self._layer_scale(h, ws)
         units, _ = self._errors(
-            net, h, z, ws.target[l], np.empty_like(h), np.empty_like(h), self._layer_scale(h, ws)
+            net, l, h, z, ws.target[l], np.empty_like(h), np.empty_like(h), scale
         )
         return z_below, h, z, units
 
