@@ -384,13 +384,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         scheme = resolve_init(self.init, rule, self.activation)
         coefs, intercepts = init_layers(scheme, units, rng, self.init_scale, dtype, self.activation)
         coefs[0] *= input_scale_value(self.input_scale, n_features)
-        net = Network(
-            coefs,
-            intercepts,
-            self.activation,
-            self._output_function(),
-            self._resolved_input_activation(),
-        )
+        net = self._network_of(coefs, intercepts, self._output_function())
         extra = rule.init_params(units, rng, dtype)
         state = TrainingState(net, rule, extra, self)
         state.init_scheme = scheme
@@ -418,13 +412,7 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
         self._check_continuable()
         coefs = [W.copy() for W in self.coefs_]
         intercepts = [b.copy() for b in self.intercepts_]
-        net = Network(
-            coefs,
-            intercepts,
-            self.activation,
-            self._output_function(),
-            self._resolved_input_activation(),
-        )
+        net = self._network_of(coefs, intercepts, self._output_function())
         extra = {k: [a.copy() for a in getattr(self, k)] for k in self._rule_attributes}
         optimizers = None
         if keep_optimizer and getattr(self, "_optimizers", None) is not None:
@@ -511,15 +499,15 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
 
     # ---------------------------------------------------------- predict
 
+    def _network_of(self, coefs, intercepts, output):
+        """A :class:`Network` of these parameters with this estimator's units."""
+        return Network(
+            coefs, intercepts, self.activation, output, self._resolved_input_activation()
+        )
+
     def _network(self):
         """A :class:`Network` view of the fitted parameters."""
-        return Network(
-            self.coefs_,
-            self.intercepts_,
-            self.activation,
-            self.out_activation_,
-            self._resolved_input_activation(),
-        )
+        return self._network_of(self.coefs_, self.intercepts_, self.out_activation_)
 
     def _forward(self, X):
         """Validated ``X`` through the fitted network, in bounded memory."""

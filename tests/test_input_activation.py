@@ -113,3 +113,16 @@ def test_unknown_input_activation_is_refused_by_name():
     X, y = _data(3)
     with pytest.raises(InvalidParameterError, match="input_activation"):
         LRAClassifier(input_activation="swish").fit(X, y)
+
+
+def test_defaults_presets_and_profiles():
+    """Only LRAClassifier mixes its first layer by default; the published settings do not."""
+    from sklearn_lra.experiments._profiles import LRA_PARAMS
+
+    assert LRAClassifier().input_activation == "auto"
+    for cls in ALL_ESTIMATORS:
+        if cls is not LRAClassifier:
+            assert cls().input_activation is None, cls.__name__
+    for name in ("lra_e_2019", "lra_fdbk_2018"):
+        assert LRAClassifier.from_paper(name).input_activation is None
+    assert LRA_PARAMS["input_activation"] is None

@@ -136,6 +136,11 @@ def test_lra_defaults_and_their_documentation():
     assert LRARegressor().input_scale is None
     assert "input_scale : float, 'auto' or None, default='auto'" in LRAClassifier.__doc__
     assert "input_scale : float, 'auto' or None, default=None" in LRARegressor.__doc__
+    # The first layer's units of the twelfth round: the classifier's only.
+    assert LRAClassifier().input_activation == "auto"
+    assert LRARegressor().input_activation is None
+    assert "input_activation : str, 'auto' or None, default='auto'" in LRAClassifier.__doc__
+    assert "input_activation : str, 'auto' or None, default=None" in LRARegressor.__doc__
 
 
 def test_auto_start_and_zero_start():

@@ -265,8 +265,9 @@ def make_estimator(cls, hidden, batch_size, **params):
 #: weights, the windowed miss), pinned since ``init='auto'`` and
 #: ``local_error='auto'`` became a random start and ``'post_derivative'``, so
 #: that the reports keep measuring what they measured; a report that asks for
-#: a random start (``lra_epochs.py``'s Glorot row) gets it at its full scale.
-LRA_PINNED = dict(init="zeros", local_error="pre_window", input_scale=None)
+#: a random start (``lra_epochs.py``'s Glorot row) gets it at its full scale,
+#: with tanh units on every layer.
+LRA_PINNED = dict(init="zeros", local_error="pre_window", input_scale=None, input_activation=None)
 
 
 def mlp(solver, hidden, batch_size, **params):

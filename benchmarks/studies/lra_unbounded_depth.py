@@ -39,8 +39,10 @@ FA_SETTINGS = dict(
     solver="adam", learning_rate_init=3e-3, alpha=1e-4, local_error="post_derivative"
 )
 #: The ninth round's LRA rows ran the first layer at He's full start; the
-#: tenth round's default (input_scale='auto') has rows of its own.
-FULL = dict(input_scale=None)
+#: tenth round's default (input_scale='auto') has rows of its own. Every
+#: row has the same units on every layer (input_activation=None, the
+#: default before the twelfth round).
+FULL = dict(input_scale=None, input_activation=None)
 SETTINGS = {
     "LRA defaults (tanh, SGD, window)": ("LRA", FULL),
     "LRA defaults, ReLU units": ("LRA", dict(activation="relu", **FULL)),
@@ -49,7 +51,7 @@ SETTINGS = {
     "LRA, FA's settings with tanh units": ("LRA", dict(activation="tanh", **FA_SETTINGS, **FULL)),
     "FAClassifier defaults (ReLU, adam)": ("FA", {}),
     "BPClassifier defaults (ReLU, adam)": ("BP", {}),
-    "LRA, tenth round's first layer (tanh)": ("LRA", {}),
+    "LRA, tenth round's first layer (tanh)": ("LRA", dict(input_activation=None)),
     "LRA, tenth round's first layer, ReLU units": ("LRA", dict(activation="relu")),
     "LRA, tenth round's first layer, softplus units": ("LRA", dict(activation="softplus")),
     # The eleventh round's setting for radial classes at one hidden layer.

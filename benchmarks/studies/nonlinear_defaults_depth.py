@@ -170,6 +170,14 @@ CANDIDATES = {
         )
         for tag, alpha in (("1e-4", 1e-4), ("0.01", 0.01))
     },
+    # Twelfth round: half the first layer's tanh units become ReLU-6
+    # (input_activation='tanh_relu6', tabular_select_LRA_input_activation.md).
+    "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto, input_scale auto, "
+    "input_activation tanh_relu6": dict(
+        _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
+        input_scale="auto",
+        input_activation="tanh_relu6",
+    ),
     # Logistic units with and without centred updates (centering='auto'
     # centres them since the sixth round), under both feedback scales.
     **{
@@ -211,8 +219,10 @@ SIZES = {"3 x 256": (256,) * 3, "8 x 256": (256,) * 8}
 def _candidates(rule):
     """The candidates of ``rule``: name -> parameters."""
     if rule == "LRA":
-        # Rows before the tenth round ran the first layer at its full start.
-        return {name: {"input_scale": None, **p} for name, p in CANDIDATES.items()}
+        # Rows before the tenth round ran the first layer at its full start,
+        # and rows before the twelfth with the same units on every layer.
+        pinned = {"input_scale": None, "input_activation": None}
+        return {name: {**pinned, **p} for name, p in CANDIDATES.items()}
     return {name: {**FEEDBACK_PINNED, **p} for name, p in FEEDBACK_CANDIDATES.items()}
 
 

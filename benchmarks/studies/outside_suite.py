@@ -52,7 +52,7 @@ ENTRIES = {
     # Glorot's smaller start (with biases), which the ninth round of
     # doc/lra_defaults.md found to lift XOR beside distractors on the suite.
     "LRA, Glorot's start": lambda seed: LRAClassifier(
-        init="mlp", input_scale=None, random_state=seed
+        init="mlp", input_scale=None, input_activation=None, random_state=seed
     ),
     # ReLU-6 units trained as FA trains its own (doc/lra_defaults.md, eleventh
     # round): the user guide's setting for radial and XOR-like classes since.

@@ -47,6 +47,7 @@ LRA_PARAMS = {
     "adaptive_scale": True,
     "centering": "auto",
     "input_scale": None,
+    "input_activation": None,
 }
 
 #: FA's and DFA's feedback of the reports: the automatic scale.

@@ -14,6 +14,7 @@ import numpy as np
 _COMMON = {
     "n_target_steps": 1,
     "input_scale": None,
+    "input_activation": None,
     "feedback_init": "normal",
     "window": "auto",  # read only by local_error='pre_window', which no preset uses
     "adaptive_scale": False,

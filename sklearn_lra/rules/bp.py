@@ -7,7 +7,6 @@ from .._compat import StrOptions
 from .._docstrings import estimator_doc, fill_doc
 from .._lbfgs import LossAndGradient
 from .._mixins import NetworkClassifierMixin, NetworkRegressorMixin
-from .._network import Network
 from .._training import TrainingState
 from ._rule import LearningRule, layer_directions, output_error, times_derivative
 
@@ -42,13 +41,7 @@ class _BP(BaseNetwork):
         """
         coefs = [W.copy() for W in self.coefs_]
         intercepts = [b.copy() for b in self.intercepts_]
-        net = Network(
-            coefs,
-            intercepts,
-            self.activation,
-            self.out_activation_,
-            self._resolved_input_activation(),
-        )
+        net = self._network_of(coefs, intercepts, self.out_activation_)
         state = TrainingState(net, self._make_rule(), {}, self, optimizers=[None])
         X, Y = np.asarray(X, dtype=coefs[0].dtype), np.asarray(y, dtype=coefs[0].dtype)
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
