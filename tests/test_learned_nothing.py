@@ -51,9 +51,10 @@ def _circles():
     return make_circles(1000, noise=0.15, factor=0.5, random_state=0)
 
 
-#: The issue's example ran LRA from zeros at the step the defaults had then;
-#: pinned, so that the case stays the one the issue reported.
-ZERO_START = dict(init="zeros", learning_rate_init=0.01)
+#: The issue's example ran LRA from zeros at the step and with the units the
+#: defaults had then (tanh on every layer); pinned, so that the case stays
+#: the one the issue reported.
+ZERO_START = dict(init="zeros", learning_rate_init=0.01, input_activation=None)
 
 
 # ------------------------------------------------------------ the issue's cases

@@ -236,6 +236,7 @@ def _hand_built_logistic_classifier(n_outputs, classes):
     """A classifier whose output layer is rebuilt as logistic units (MLPClassifier's form)."""
     X, y, _ = _data(np.float64)
     est = _fit(LRAClassifier, "tanh", X, y, None)
+    est.input_activation = None  # tanh on every layer, as the naive pass below
     rng = np.random.RandomState(1)
     est.coefs_[-1] = rng.randn(est.coefs_[-1].shape[0], n_outputs)
     est.intercepts_[-1] = rng.randn(n_outputs) * 0.1

@@ -6,7 +6,9 @@ fixed linear map of the output error, so the first layer's update
 "What a zero start cannot learn"). This script measures it: on interaction
 problems of the tabular suite it fits ``LRAClassifier`` from zeros (with the
 default window, and with ``local_error='pre'``, which has no state-dependent
-gate at all) and from the default random start, and prints, for the change
+gate at all) and from the default random start, with tanh units on every
+layer and with the defaults' first layer of tanh and ReLU-6 units
+(``input_activation='auto'``), and prints, for the change
 of the first layer's weights ``W_1 - W_1(0)``, the ratio of its second to
 its first singular value and its effective rank (exp of the entropy of the
 normalised singular values), with training and hold-out accuracy (80/20
@@ -39,10 +41,16 @@ sys.path.insert(0, str(HERE.parent / "tabular"))  # the tabular suite
 from tabular_synthetic import generate  # noqa: E402
 
 PROBLEMS = ("moons_1000", "circles_1000", "xor_1000", "clusters_1000")
+TANH = dict(input_activation=None)  # tanh units on every layer, as before the twelfth round
 SETTINGS = {
-    "LRA, init='zeros'": LRAClassifier(init="zeros"),
-    "LRA, init='zeros', local_error='pre'": LRAClassifier(init="zeros", local_error="pre"),
-    "LRA, defaults (random start)": LRAClassifier(),
+    "LRA, init='zeros'": LRAClassifier(init="zeros", **TANH),
+    "LRA, init='zeros', local_error='pre'": LRAClassifier(init="zeros", local_error="pre", **TANH),
+    "LRA, random start (tanh units)": LRAClassifier(**TANH),
+    # The defaults' first layer since the twelfth round: tanh and ReLU-6 units.
+    "LRA, init='zeros', local_error='pre', first layer tanh and ReLU-6": LRAClassifier(
+        init="zeros", local_error="pre"
+    ),
+    "LRA, defaults (random start, first layer tanh and ReLU-6)": LRAClassifier(),
 }
 OUT = HERE / "lra_zero_start.md"
 

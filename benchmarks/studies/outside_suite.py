@@ -6,8 +6,8 @@ defaults of LRAClassifier and FAClassifier next to MLPClassifier and
 LogisticRegression on problems no selection saw (and LRA with ReLU units and
 the miss times ``phi'``, the setting its user guide suggested for XOR-like and
 radial classes before the eleventh round, with Glorot's smaller start, and
-with ReLU-6 units trained as FAClassifier trains its own, the setting it
-suggests since): scikit-learn's four small
+with ReLU-6 units trained as FAClassifier trains its own, the eleventh
+round's suggestion): scikit-learn's four small
 classification tables, ``make_hastie_10_2`` (ten Gaussian inputs, the class
 set by their squared norm), ``make_gaussian_quantiles`` (classes by radius, in
 other dimensions than the suite's shells), XOR with more distractors than the
@@ -55,7 +55,8 @@ ENTRIES = {
         init="mlp", input_scale=None, input_activation=None, random_state=seed
     ),
     # ReLU-6 units trained as FA trains its own (doc/lra_defaults.md, eleventh
-    # round): the user guide's setting for radial and XOR-like classes since.
+    # round): the user guide's setting for radial classes until the twelfth
+    # round's first layer made the defaults learn them.
     "LRA, ReLU-6, FA's settings": lambda seed: LRAClassifier(
         activation="relu6",
         local_error="post_derivative",
