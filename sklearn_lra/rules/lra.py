@@ -36,7 +36,10 @@ FORM_GAMMA = {"fdbk": 0.0, "diff": 0.0, "lra_e": 1.0}
 #: where a value other than ``OTHER_WINDOW`` is the best on MNIST validation rows
 #: at 3 and 8 layers (``doc/lra_knobs.md``). Signum units gain from 0.1 from
 #: zeros and lose far more from large weights; softplus units gain from 0.5 at
-#: 3 layers and lose at 8: both keep ``OTHER_WINDOW``.
+#: 3 layers and lose at 8: both keep ``OTHER_WINDOW``. Half-tanh units
+#: (``'tanh_relu6'``) take tanh's. The window follows ``activation``, so a
+#: first layer of other units shares it: the twelfth round's selection ran
+#: tanh networks with a ``'tanh_relu6'`` first layer at 0.5.
 AUTO_WINDOWS = {"tanh": 0.5, "tanh_relu6": 0.5}
 
 #: ``window='auto'`` for every other activation.
@@ -654,9 +657,10 @@ default={local_error_default}
         Half-width of the window of ``local_error='pre_window'``: a hidden
         unit updates its weights for a sample only while ``|h| < window``
         (times ``s_l`` with ``adaptive_scale``). ``'auto'`` is 0.5 for tanh
-        and 0.25 for every other activation, chosen by an ablation on MNIST
-        validation rows (documented with the reconstruction of the 2018
-        paper).
+        (and ``'tanh_relu6'``) and 0.25 for every other activation, chosen by
+        an ablation on MNIST validation rows (documented with the
+        reconstruction of the 2018 paper); it follows ``activation``, and a
+        first layer with units of its own (``input_activation``) shares it.
     adaptive_scale : bool, default=True
         Whether the steps adapt to the size of the activity, for large
         initial weights: the window and the caps are multiplied by
