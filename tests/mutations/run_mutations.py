@@ -55,8 +55,8 @@ MUTATIONS = [
         "k2_wrong_target",
         "K > 1: a hidden layer's error is taken against its own forward h, not its target",
         "sklearn_lra/rules/lra.py",
-        "net, h, z, ws.target[l], np.empty_like(h)",
-        "net, h, z, ws.h[l], np.empty_like(h)",
+        "net, l, h, z, ws.target[l], np.empty_like(h)",
+        "net, l, h, z, ws.h[l], np.empty_like(h)",
     ),
     Mutation(
         "k2_refine_sign",
@@ -69,7 +69,7 @@ MUTATIONS = [
         "k2_skip_phi",
         "K > 1: layer l is recomputed from hbar itself, phi skipped",
         "sklearn_lra/rules/lra.py",
-        "z_below = net.phi.forward(hbar_below, out=np.empty_like(hbar_below))",
+        "z_below = net.phi_at(l - 1).forward(hbar_below, out=np.empty_like(hbar_below))",
         "z_below = hbar_below.copy()",
     ),
     # --- LRA: displacements and errors
@@ -91,14 +91,14 @@ MUTATIONS = [
         "diff_no_derivative_below",
         "diff drops phi'(h_{l-1}) from the displacement",
         "sklearn_lra/rules/lra.py",
-        "out *= net.phi.derivative(below[0], below[1], scratch[1])",
+        "out *= net.phi_at(l - 1).derivative(below[0], below[1], scratch[1])",
         "pass",
     ),
     Mutation(
         "post_derivative_no_derivative",
         "post_derivative's update forgets phi'(h)",
         "sklearn_lra/rules/lra.py",
-        "            net.phi.derivative(h, z, out=update_out)",
+        "            net.phi_at(l).derivative(h, z, out=update_out)",
         "            update_out.fill(1)",
     ),
     Mutation(
@@ -166,7 +166,7 @@ MUTATIONS = [
         "dtp_inverse_no_derivative",
         "DTP's inverse loss gradient lacks phi'(u)",
         "sklearn_lra/rules/dtp.py",
-        "error = net.phi.derivative(u, r, out=np.empty_like(u))",
+        "error = phi_below.derivative(u, r, out=np.empty_like(u))",
         "error = np.ones_like(u)",
     ),
     Mutation(
@@ -174,12 +174,12 @@ MUTATIONS = [
         "DTP turned into plain target propagation: zhat_{l-1} = g_l(zhat_l)",
         "sklearn_lra/rules/dtp.py",
         "        np.subtract(\n"
-        "            _affine_phi(net, ws.target[l], V, c), _affine_phi(net, ws.z[l], V, c), "
+        "            _affine_phi(phi, ws.target[l], V, c), _affine_phi(phi, ws.z[l], V, c), "
         "out=target\n"
         "        )\n"
         "        np.multiply(target, -1.0 / self.eta, out=miss)\n"
         "        target += ws.z[l - 1]",
-        "        target[...] = _affine_phi(net, ws.target[l], V, c)\n"
+        "        target[...] = _affine_phi(phi, ws.target[l], V, c)\n"
         "        np.subtract(ws.z[l - 1], target, out=miss)\n"
         "        miss /= self.eta",
     ),
