@@ -112,7 +112,8 @@ def write_record(rows, out, command):
         "geometric mean over the seeds. Every setting not named is at the estimator's defaults, "
         "except that the LRA rows but the last four start the first layer at He's full scale "
         "(`input_scale=None`, the default before the tenth round); the last four "
-        "use the tenth round's `input_scale='auto'`.",
+        "use the tenth round's `input_scale='auto'`. Every row has the same units on every "
+        "hidden layer (`input_activation=None`, the default before the twelfth round).",
         "",
         "| setting | validation error (%) | training loss | " + " | ".join(layers) + " |",
         "|---|---:|---:|" + "---:|" * len(layers),

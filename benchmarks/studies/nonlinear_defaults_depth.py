@@ -60,6 +60,21 @@ def _he_window(rate, alpha, init="he_uniform", feedback_scale=None):
     )
 
 
+def _fa_settings(activation, alpha, **extra):
+    """FA's settings within LRA: He's start with biases, adam at 3e-3, the miss times phi'."""
+    return dict(
+        init="he_uniform_bias",
+        activation=activation,
+        solver="adam",
+        learning_rate_init=3e-3,
+        batch_size=64,
+        local_error="post_derivative",
+        alpha=alpha,
+        feedback_scale="auto",
+        **extra,
+    )
+
+
 CANDIDATES = {
     "zeros, sgd 0.01 (before)": dict(init="zeros", learning_rate_init=0.01, **BEFORE),
     "glorot, sgd 0.03": dict(init="glorot_uniform", learning_rate_init=0.03, **BEFORE),
@@ -114,16 +129,8 @@ CANDIDATES = {
     # alpha), with and without the first-layer penalty that grows with the
     # input columns (doc/lra_defaults.md, eighth round).
     **{
-        f"he + biases, relu, adam 3e-3, batch 64, post_derivative, alpha 1e-4{tag}": dict(
-            init="he_uniform_bias",
-            activation="relu",
-            solver="adam",
-            learning_rate_init=3e-3,
-            batch_size=64,
-            local_error="post_derivative",
-            alpha=1e-4,
-            feedback_scale="auto",
-            input_alpha=ia,
+        f"he + biases, relu, adam 3e-3, batch 64, post_derivative, alpha 1e-4{tag}": _fa_settings(
+            "relu", 1e-4, input_alpha=ia
         )
         for tag, ia in (("", None), (", input_alpha auto", "auto"))
     },
@@ -157,17 +164,7 @@ CANDIDATES = {
     # at 0.01 (tabular_select_LRA_relu6.md).
     **{
         f"he + biases, relu6, adam 3e-3, batch 64, post_derivative, alpha {tag}, "
-        "feedback auto, input_scale auto": dict(
-            init="he_uniform_bias",
-            activation="relu6",
-            solver="adam",
-            learning_rate_init=3e-3,
-            batch_size=64,
-            local_error="post_derivative",
-            alpha=alpha,
-            feedback_scale="auto",
-            input_scale="auto",
-        )
+        "feedback auto, input_scale auto": _fa_settings("relu6", alpha, input_scale="auto")
         for tag, alpha in (("1e-4", 1e-4), ("0.01", 0.01))
     },
     # Twelfth round: half the first layer's tanh units become ReLU-6
