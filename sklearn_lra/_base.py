@@ -343,14 +343,26 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
             return AUTO_INPUT_ACTIVATIONS.get(self.activation, self.activation)
         return self.input_activation
 
+    def _hidden_units(self):
+        """``{parameter: activation}`` for the units the hidden layers use.
+
+        The first hidden layer has the units ``input_activation`` names (keyed
+        ``'activation'`` when they are ``activation``'s); the layers above it,
+        when there are any, have ``activation``'s. A setting is judged only on
+        units some layer uses: ``activation`` of a one-layer network with its
+        own first layer is used nowhere.
+        """
+        first = self._resolved_input_activation()
+        units = {"activation" if first == self.activation else "input_activation": first}
+        if len(self._hidden_sizes()) > 1:
+            units["activation"] = self.activation
+        return units
+
     def _check_rule_activation(self, rule):
         """Warn when a derivative-based rule meets an activation with no gradient."""
         if not rule.needs_derivative:
             return
-        named = {"activation": self.activation}
-        if self._resolved_input_activation() != self.activation:
-            named["input_activation"] = self._resolved_input_activation()
-        for param, name in named.items():
+        for param, name in self._hidden_units().items():
             if not ACTIVATIONS[name].has_gradient:
                 warn(
                     f"{type(self).__name__} uses the derivative of the activation to send "
@@ -362,15 +374,17 @@ class BaseNetwork(EpochLoopMixin, CallbackSupportMixin, BaseEstimator, metaclass
 
     def _warn_untrainable(self, state):
         """Warn, before training, about settings with which the rule cannot train."""
-        problems = state.rule.setting_problems(self.activation)
-        if state.init_scheme == "zeros":
-            problem = state.rule.zero_init_problem(self.activation)
-            if problem is not None:
+        problems = []
+        for param, name in self._hidden_units().items():
+            problems += state.rule.setting_problems(name, param)
+            problem = state.init_scheme == "zeros" and state.rule.zero_init_problem(name, param)
+            if problem:
                 problems.append(
                     f"from init='zeros' it cannot train: {problem}. Use init='auto' or "
                     "a random initialisation"
                 )
-        for problem in problems:
+        # dict.fromkeys: a problem that does not depend on the units is said once.
+        for problem in dict.fromkeys(problems):
             warn(f"{type(self).__name__}: {problem}.", UserWarning)
 
     # ------------------------------------------------------------ state

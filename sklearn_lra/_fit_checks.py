@@ -63,6 +63,9 @@ _RANK_TOL = 0.05
 #: to say that the steps overshoot.
 _OVERSHOOT = 0.1
 
+#: The remedy of a start that keeps the hidden layers from learning.
+_RANDOM_START = "start from random weights, e.g. init='glorot_uniform'"
+
 
 def check_learned_something(estimator, state, X, Y, sw, incremental):
     """Warn when the fit that just ended learned nothing; see the module docstring.
@@ -258,24 +261,10 @@ def _causes(estimator, state, loss, const, n_outputs):
 def _blocking_causes(estimator, state, n_outputs):
     """Causes in the settings or the weights that keep the hidden layers from learning."""
     found = []
-    rule, activation = state.rule, estimator.activation
-    random_start = "start from random weights, e.g. init='glorot_uniform'"
-    if state.init_scheme == "zeros":
-        problem = rule.zero_init_problem(activation)
-        if problem is not None:
-            found.append((f"from init='zeros' {problem}", random_start))
-    for problem in rule.setting_problems(activation):
-        # The rule's sentence may end with its own remedy ("... Use X").
-        cause, _, remedy = problem.partition(". Use ")
-        found.append((cause, remedy or "see the warning raised before training"))
-    if rule.needs_derivative and not ACTIVATIONS[activation].has_gradient:
-        found.append(
-            (
-                f"activation={activation!r} has a zero derivative, so only the output layer learns",
-                "a differentiable activation"
-                + ("" if hasattr(estimator, "form") else ", or LRA, which needs none"),
-            )
-        )
+    for param, activation in estimator._hidden_units().items():
+        found += _unit_causes(estimator, state, param, activation)
+    # A cause that does not depend on the units is named once.
+    found = list(dict.fromkeys(found))
     # From a random start a diverging direction can dwarf the others: only a
     # zero start is known to confine the first layer.
     zero_start = state.init_scheme == "zeros"
@@ -288,7 +277,29 @@ def _blocking_causes(estimator, state, n_outputs):
                 f"{_count(rank, 'direction')} of the input, no more than the "
                 f"{_count(n_outputs, 'output')}, so the hidden units see only the "
                 "directions linearly correlated with the targets",
-                random_start,
+                _RANDOM_START,
+            )
+        )
+    return found
+
+
+def _unit_causes(estimator, state, param, activation):
+    """Blocking causes of the settings for the hidden units ``param`` names."""
+    found, rule = [], state.rule
+    problem = state.init_scheme == "zeros" and rule.zero_init_problem(activation, param)
+    if problem:
+        found.append((f"from init='zeros' {problem}", _RANDOM_START))
+    for problem in rule.setting_problems(activation, param):
+        # The rule's sentence may end with its own remedy ("... Use X").
+        cause, _, remedy = problem.partition(". Use ")
+        found.append((cause, remedy or "see the warning raised before training"))
+    if rule.needs_derivative and not ACTIVATIONS[activation].has_gradient:
+        found.append(
+            (
+                f"{param}={activation!r} has a zero derivative, so the layers of these "
+                "units learn nothing",
+                "a differentiable activation"
+                + ("" if hasattr(estimator, "form") else ", or LRA, which needs none"),
             )
         )
     return found
@@ -328,7 +339,7 @@ def _slowing_causes(estimator, loss, const, blocked):
     A loss that never moved is the symptom of a blocking cause when there is one.
     """
     found = []
-    if estimator.activation == "logistic":
+    if "logistic" in estimator._hidden_units().values():
         found.append(
             (
                 "logistic hidden units, whose slope is at most 1/4 and whose outputs "

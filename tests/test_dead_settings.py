@@ -160,6 +160,75 @@ def test_zero_init_fit_ends_with_learned_nothing(rule, activation, cause, digits
     assert others <= {ConvergenceWarning}
 
 
+#: First layers of their own units (``input_activation``) that cannot train,
+#: under units above that can: (rule, activation, input_activation, init, cause).
+FIRST_LAYER_CAUSES = [
+    ("fa", "tanh", "relu", "zeros", "input_activation='relu' has phi'(0) = 0"),
+    ("dfa", "tanh", "relu6", "zeros", "input_activation='relu6' has phi'(0) = 0"),
+    ("lra_fdbk_post_derivative", "tanh", "relu", "zeros", "input_activation='relu' has phi'(0)"),
+    ("lra_fdbk_post", "tanh", "sign", "normal", "with input_activation='sign', local_error='post'"),
+]
+
+
+def _fit_first_layer(rule, activation, first, init, digits, hidden=(32, 32)):
+    """The fitted estimator and the messages of its UserWarnings and LearnedNothingWarnings."""
+    Estimator, params = RULES[rule]
+    X, y, _, _ = digits
+    est = Estimator(
+        hidden_layer_sizes=hidden,
+        activation=activation,
+        input_activation=first,
+        init=init,
+        batch_size=32,
+        max_iter=10,
+        alpha=0.0,
+        random_state=0,
+        **OPTIMIZERS[0],
+        **params,
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        est.fit(X, y)
+    before = [str(w.message) for w in record if w.category is UserWarning]
+    after = [str(w.message) for w in record if w.category is LearnedNothingWarning]
+    return est, before, after
+
+
+@pytest.mark.parametrize("rule, activation, first, init, cause", FIRST_LAYER_CAUSES)
+def test_first_layer_units_are_judged_under_their_own_name(
+    rule, activation, first, init, cause, digits
+):
+    """A first layer whose units cannot train is warned about, naming ``input_activation``.
+
+    The units above it (tanh) can train, so the warning comes from the first
+    layer's units alone. From zeros the first layer stays at zero and passes
+    nothing up: the fit ends at chance and says why.
+    """
+    for hidden in [(32,), (32, 32)]:
+        est, before, after = _fit_first_layer(rule, activation, first, init, digits, hidden)
+        assert any(cause in m for m in before), before
+        if init == "zeros":
+            X, y, _, _ = digits
+            assert _at_chance(est, X, y)
+            [message] = after
+            assert cause in message and "init='glorot_uniform'" in message
+
+
+def test_activation_of_no_layer_raises_nothing(digits):
+    """One hidden layer of its own units: ``activation`` is used by no layer, so not judged.
+
+    ReLU units from zeros cannot train under FA; here they are not in the
+    network, whose tanh first layer trains from zeros.
+    """
+    est, before, after = _fit_first_layer("fa", "relu", "tanh", "zeros", digits, hidden=(32,))
+    _, _, X_test, y_test = digits
+    assert not before and not after, before + after
+    assert est.score(X_test, y_test) >= TRAINED
+    # With a second hidden layer the ReLU units are there, and warned about.
+    _, before, _ = _fit_first_layer("fa", "relu", "tanh", "zeros", digits)
+    assert any("activation='relu' has phi'(0) = 0" in m for m in before), before
+
+
 def test_post_miss_of_signum_units_warns(digits):
     """``local_error='post'`` with signum units warns whatever the initialisation."""
     for init in ("zeros", "normal"):

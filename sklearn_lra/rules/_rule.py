@@ -44,8 +44,10 @@ class LearningRule:
         """What to do when the rule needs ``phi'`` and the activation has none."""
         return "Use LRAClassifier / LRARegressor, or a differentiable activation."
 
-    def zero_init_problem(self, activation):
+    def zero_init_problem(self, activation, param="activation"):
         """Why all-zero forward weights cannot train with ``activation``, or None.
+
+        ``param`` is the parameter that named the units, for the message.
 
         The default is back-propagation's: the error reaches the hidden layers
         through ``W^T``, which is zero, and every hidden unit of a layer
@@ -57,8 +59,10 @@ class LearningRule:
             "identical to its neighbours, so the hidden layers never learn distinct features"
         )
 
-    def setting_problems(self, activation):
+    def setting_problems(self, activation, param="activation"):
         """Why the rule's settings cannot train with ``activation``, whatever the init.
+
+        ``param`` is the parameter that named the units, for the message.
 
         Returns
         -------
@@ -142,7 +146,7 @@ def derivative_at_zero(activation):
     return float(act.derivative(h, act.forward(h, np.empty_like(h)), np.empty_like(h)).max())
 
 
-def zero_derivative_problem(activation):
+def zero_derivative_problem(activation, param="activation"):
     """Why an error multiplied by ``phi'(h)`` vanishes at ``h = 0``, or None.
 
     For a rule whose hidden errors carry ``phi'(h)``: from all-zero weights
@@ -153,6 +157,6 @@ def zero_derivative_problem(activation):
     if not ACTIVATIONS[activation].has_gradient or derivative_at_zero(activation) != 0:
         return None
     return (
-        f"activation={activation!r} has phi'(0) = 0 and every pre-activation starts at 0, "
-        "so the error sent to each hidden layer, multiplied by phi'(h), is zero"
+        f"{param}={activation!r} has phi'(0) = 0 and every pre-activation starts at 0, "
+        "so the error sent to the hidden layers of these units, multiplied by phi'(h), is zero"
     )

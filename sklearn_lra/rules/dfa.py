@@ -35,9 +35,9 @@ class DirectFeedbackAlignmentRule(LearningRule):
         every = range(len(shapes))  # each D_l carries the output error
         return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype, every)}
 
-    def zero_init_problem(self, activation):
+    def zero_init_problem(self, activation, param="activation"):
         """From zeros the rule trains iff ``phi'(0) != 0`` (the random feedback breaks symmetry)."""
-        return zero_derivative_problem(activation)
+        return zero_derivative_problem(activation, param)
 
     def directions(self, net, ws, Y, extra, extra_grads):
         D = extra["feedback_matrices_"]

@@ -51,7 +51,7 @@ class DifferenceTargetPropagationRule(LearningRule):
         self.rng = getattr(estimator, "_random_state", None)
         self.n_minibatches = 0
 
-    def zero_init_problem(self, activation):
+    def zero_init_problem(self, activation, param="activation"):
         """DTP's top target moves along ``W_L^T``: from zeros, as back-propagation."""
         return (
             "the top hidden target moves along the transposed output weights, which are "

@@ -34,9 +34,9 @@ class FeedbackAlignmentRule(LearningRule):
         shapes = [(layer_units[l], layer_units[l - 1]) for l in range(2, len(layer_units))]
         return {"feedback_matrices_": draw_feedback(self.estimator, shapes, rng, dtype)}
 
-    def zero_init_problem(self, activation):
+    def zero_init_problem(self, activation, param="activation"):
         """From zeros the rule trains iff ``phi'(0) != 0`` (the random feedback breaks symmetry)."""
-        return zero_derivative_problem(activation)
+        return zero_derivative_problem(activation, param)
 
     def directions(self, net, ws, Y, extra, extra_grads):
         F = extra["feedback_matrices_"]

@@ -118,7 +118,7 @@ class LocalRepresentationAlignmentRule(LearningRule):
             "differentiable activation."
         )
 
-    def zero_init_problem(self, activation):
+    def zero_init_problem(self, activation, param="activation"):
         """Why all-zero weights cannot train under these settings, or None."""
         if self.form == "diff":
             return (
@@ -126,14 +126,14 @@ class LocalRepresentationAlignmentRule(LearningRule):
                 "so no hidden layer ever receives a target"
             )
         if self.local_error == "post_derivative":
-            return zero_derivative_problem(activation)
+            return zero_derivative_problem(activation, param)
         return None
 
-    def setting_problems(self, activation):
+    def setting_problems(self, activation, param="activation"):
         """Settings under which the hidden layers cannot learn, whatever the init."""
         if activation == "sign" and self.local_error == "post":
             return [
-                "with activation='sign', local_error='post' measures the miss "
+                f"with {param}='sign', local_error='post' measures the miss "
                 "sign(h) - sign(hbar), which is zero unless a target flips a unit's sign, "
                 "so the hidden layers barely learn. Use local_error='pre_window' or 'pre'"
             ]

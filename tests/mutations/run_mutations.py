@@ -140,6 +140,14 @@ MUTATIONS = [
         ("tests/test_onnx.py",),
     ),
     Mutation(
+        "first_layer_units_unjudged",
+        "the warnings judge activation's units alone, not the first layer's own",
+        "sklearn_lra/_base.py",
+        "        units = {\"activation\" if first == self.activation else \"input_activation\": first}",
+        "        units = {\"activation\": self.activation}",
+        ("tests/test_dead_settings.py",),
+    ),
+    Mutation(
         "use_bias_ignored",
         "use_bias=False still trains the biases",
         "sklearn_lra/rules/lra.py",
