@@ -541,3 +541,63 @@ def test_synthetic_units_draw_zero_is_the_suites_and_gaps_are_paired(synth, monk
     }
     # mean (-10 + 30) / 2 = +10 points; SE = std([-10, 30], ddof=1) / sqrt(2) = 20
     assert synthetic_units.gap_cell(scores, "t", "e") == "+10.0 ± 20.0 (-10.0)"
+
+
+def test_an_entry_seed_is_added_to_the_split_seed(bench):
+    """``Entry.seed`` draws another start on the same splits; 0 is the suite's own seed."""
+    import tabular_run as run
+
+    assert run.Entry("MLP", "MLP").build("classification", 7).random_state == 7
+    assert run.Entry("MLP +100", "MLP", seed=100).build("classification", 7).random_state == 107
+    assert run.Entry("LRA +200", "LRA", seed=200).build("regression", 1001).random_state == 1201
+
+
+#: (table, repeat, estimator, score): two tables, two repeats of one fold, two
+#: draws of each network; the gaps the test expects are worked out by hand.
+NOISE_SCORES = [
+    ("n", 0, "MLP +0", 0.50), ("n", 0, "MLP +100", 0.46),
+    ("n", 0, "LRA +0", 0.48), ("n", 0, "LRA +100", 0.50),
+    ("n", 1, "MLP +0", 0.50), ("n", 1, "MLP +100", 0.50),
+    ("n", 1, "LRA +0", 0.40), ("n", 1, "LRA +100", 0.50),
+    ("s", 0, "MLP +0", 0.80), ("s", 0, "MLP +100", 0.80),
+    ("s", 0, "LRA +0", 0.77), ("s", 0, "LRA +100", 0.80),
+    ("s", 1, "MLP +0", 0.80), ("s", 1, "MLP +100", 0.81),
+    ("s", 1, "LRA +0", 0.80), ("s", 1, "LRA +100", 0.80),
+]  # fmt: skip
+
+
+def test_target_noise_counts_readings_and_averages_draws(bench, monkeypatch):
+    """``target_noise.py`` on a worked example: which readings pass, and the expected gaps."""
+    import target_noise
+
+    monkeypatch.setattr(target_noise, "OFFSETS", (0, 100))
+    monkeypatch.setattr(target_noise, "N_REPEATS", 2)
+    df = pd.DataFrame(NOISE_SCORES, columns=["table", "repeat", "estimator", "score"])
+    df["fold"] = 0
+    df["subset"] = df["table"].map({"n": "nonlinear", "s": "synthetic interaction"})
+    subsets = df.drop_duplicates("table").set_index("table")["subset"]
+
+    null = target_noise.readings(df, [("MLP +100", "MLP +0"), ("MLP +0", "MLP +100")], subsets)
+    one = null[null["repeats"] == 1]
+    # MLP +100 - MLP +0 on n, repeat 0: -4, past -3; every other one-repeat gap
+    # is within its margin, and over both repeats n is -2 and +2.
+    assert sorted(one["nonlinear below"]) == [0, 0, 0, 1]
+    assert one["synthetic below"].sum() == 0
+    assert null.loc[null["repeats"] == 2, "nonlinear below"].tolist() == [0, 0]
+
+    pairs = [(a, m) for a in ("LRA +0", "LRA +100") for m in ("MLP +0", "MLP +100")]
+    ours = target_noise.readings(df, pairs, subsets)
+    one = ours[ours["repeats"] == 1]
+    # LRA +0: n -10 on repeat 1 against either MLP; s -3 on repeat 0 against either.
+    assert one["nonlinear below"].sum() == 2 and one["synthetic below"].sum() == 2
+    rows = target_noise.summary_rows("LRA", ours)
+    # 8 one-repeat readings: 6 pass each target, 4 pass both (the failures differ).
+    # Their n gaps: repeat 0 -2, +2, 0, +4; repeat 1 -10, -10, 0, 0: mean -16 / 8.
+    assert rows[0] == "| LRA | 1 | 8 | 75 % | 75 % | 50 % | 0.25 | 0.25 | -2.00 |"
+
+    expected = target_noise.expected_gaps(df)
+    # n: per split LRA's mean minus MLP's: +1 and -5; s: -1.5 and -0.5.
+    assert expected.loc["n", "gap"] == pytest.approx(-2.0)
+    assert expected.loc["n", "se"] == pytest.approx(3.0)
+    assert expected.loc["s", "gap"] == pytest.approx(-1.0)
+    assert expected.loc["s", "se"] == pytest.approx(0.5)

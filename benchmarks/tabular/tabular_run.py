@@ -61,11 +61,17 @@ def hidden_layers(depth):
 
 @dataclass(frozen=True)
 class Entry:
-    """One estimator of the comparison: a base and explicit parameters."""
+    """One estimator of the comparison: a base and explicit parameters.
+
+    ``seed`` is added to the split's seed of the estimator: another draw of its
+    randomness (start, shuffling) on the same splits. 0 everywhere but in the
+    study of the targets' noise (``benchmarks/studies/target_noise.py``).
+    """
 
     label: str
     base: str
     params: dict = field(default_factory=dict)
+    seed: int = 0
 
     @property
     def is_network(self):
@@ -87,7 +93,7 @@ class Entry:
             params["hidden_layer_sizes"] = hidden_layers(depth)
         est = cls(**params)
         if "random_state" in est.get_params():
-            est.set_params(random_state=random_state)
+            est.set_params(random_state=random_state + self.seed)
         return est
 
 
