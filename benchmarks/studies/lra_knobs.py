@@ -74,6 +74,10 @@ BASE = dict(
     batch_size=50,
     max_iter=10,
     n_iter_no_change=np.inf,
+    # Settings that became LRAClassifier's defaults after this study, pinned to
+    # their values of its day.
+    input_scale=None,
+    input_activation=None,
 )
 
 CAP_FACTORS = {

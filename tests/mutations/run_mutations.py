@@ -143,8 +143,8 @@ MUTATIONS = [
         "first_layer_units_unjudged",
         "the warnings judge activation's units alone, not the first layer's own",
         "sklearn_lra/_base.py",
-        "        units = {\"activation\" if first == self.activation else \"input_activation\": first}",
-        "        units = {\"activation\": self.activation}",
+        '        units = {"activation" if first == self.activation else "input_activation": first}',
+        '        units = {"activation": self.activation}',
         ("tests/test_dead_settings.py",),
     ),
     Mutation(
