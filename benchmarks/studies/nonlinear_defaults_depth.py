@@ -175,9 +175,9 @@ CANDIDATES = {
         input_scale="auto",
         input_activation="tanh_relu6",
     ),
-    # Thirteenth round (not adopted): ... with E_L learned (gamma='output';
-    # the round's later tolerance stop does not act in these fixed 10 epochs;
-    # tabular_select_LRA_levers.md).
+    # Thirteenth round (not adopted): the twelfth round's defaults with the top
+    # E_L learned (gamma='output'; the round's later tolerance stop does not
+    # act in these fixed 10 epochs; tabular_select_LRA_levers.md).
     "he + biases, sgd 0.02, batch 64, alpha 0.1, feedback auto, input_scale auto, "
     "input_activation tanh_relu6, gamma output": dict(
         _he_window(0.02, alpha=0.1, init="he_uniform_bias", feedback_scale="auto"),
