@@ -64,12 +64,11 @@ def digits():
     return X[train] / 16.0, y[train], X[test] / 16.0, y[test]
 
 
-def _fit(rule, activation, init, optimizer, digits):
-    """Held-out accuracy and the warnings of one short fit."""
+def _estimator(rule, activation, init, optimizer=OPTIMIZERS[0], hidden=(32, 32), **extra):
+    """The unfitted estimator of one short fit of ``rule``."""
     Estimator, params = RULES[rule]
-    X, y, X_test, y_test = digits
-    est = Estimator(
-        hidden_layer_sizes=(32, 32),
+    return Estimator(
+        hidden_layer_sizes=hidden,
         activation=activation,
         init=init,
         batch_size=32,
@@ -78,7 +77,14 @@ def _fit(rule, activation, init, optimizer, digits):
         random_state=0,
         **optimizer,
         **params,
+        **extra,
     )
+
+
+def _fit(rule, activation, init, optimizer, digits):
+    """Held-out accuracy and the warnings of one short fit."""
+    X, y, X_test, y_test = digits
+    est = _estimator(rule, activation, init, optimizer)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         est.fit(X, y)
@@ -134,19 +140,8 @@ def test_zero_init_warning_names_the_cause(rule, activation, cause, digits):
 @pytest.mark.parametrize("rule, activation, cause", ZERO_INIT_CAUSES)
 def test_zero_init_fit_ends_with_learned_nothing(rule, activation, cause, digits):
     """After training, the same settings warn again: nothing learned, the same cause."""
-    Estimator, params = RULES[rule]
     X, y, _, _ = digits
-    est = Estimator(
-        hidden_layer_sizes=(32, 32),
-        activation=activation,
-        init="zeros",
-        batch_size=32,
-        max_iter=10,
-        alpha=0.0,
-        random_state=0,
-        **OPTIMIZERS[0],
-        **params,
-    )
+    est = _estimator(rule, activation, "zeros")
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         est.fit(X, y)
@@ -172,20 +167,8 @@ FIRST_LAYER_CAUSES = [
 
 def _fit_first_layer(rule, activation, first, init, digits, hidden=(32, 32)):
     """The fitted estimator and the messages of its UserWarnings and LearnedNothingWarnings."""
-    Estimator, params = RULES[rule]
     X, y, _, _ = digits
-    est = Estimator(
-        hidden_layer_sizes=hidden,
-        activation=activation,
-        input_activation=first,
-        init=init,
-        batch_size=32,
-        max_iter=10,
-        alpha=0.0,
-        random_state=0,
-        **OPTIMIZERS[0],
-        **params,
-    )
+    est = _estimator(rule, activation, init, hidden=hidden, input_activation=first)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         est.fit(X, y)

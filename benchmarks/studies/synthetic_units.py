@@ -129,6 +129,23 @@ def gap_cell(scores, table, entry, reference=REFERENCE):
     return f"{per_draw.mean():+.1f} ± {se:.1f} ({per_draw[0]:+.1f})"
 
 
+def _gap_table(scores, reference, entries, intro):
+    """The Markdown lines of one table of gaps to ``reference``, a row per problem."""
+    lines = [
+        "",
+        f"## Gap to {reference} in points",
+        "",
+        intro,
+        "",
+        "| problem | " + " | ".join(entries) + " |",
+        "|---|" + "---:|" * len(entries),
+    ]
+    for t in TABLES:
+        cells = [gap_cell(scores, t, e, reference) for e in entries]
+        lines.append(f"| `{t}` | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_record(scores, command):
     """Write the Markdown record to ``OUT`` and print it."""
     entries = [e for e in ENTRIES if e != REFERENCE]
@@ -148,32 +165,20 @@ def write_record(scores, command):
     for t in TABLES:
         cells = [f"{scores[t, e].mean():.3f}" for e in ENTRIES]
         lines.append(f"| `{t}` | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        f"## Gap to {REFERENCE} in points",
-        "",
+    lines += _gap_table(
+        scores,
+        REFERENCE,
+        entries,
         "Mean over the draws ± its standard error over the draws, and in brackets "
         "the suite's draw alone (the same folds for every entry; they are not the "
         "suite's folds).",
-        "",
-        "| problem | " + " | ".join(entries) + " |",
-        "|---|" + "---:|" * len(entries),
-    ]
-    for t in TABLES:
-        lines.append(f"| `{t}` | " + " | ".join(gap_cell(scores, t, e) for e in entries) + " |")
-    ours = [e for e in ENTRIES if e.startswith("LRA")]
-    lines += [
-        "",
-        f"## Gap to {SUITE_MLP} in points",
-        "",
+    )
+    lines += _gap_table(
+        scores,
+        SUITE_MLP,
+        [e for e in ENTRIES if e.startswith("LRA")],
         "As above, against the suite's MLPClassifier (its defaults: 200 epochs).",
-        "",
-        "| problem | " + " | ".join(ours) + " |",
-        "|---|" + "---:|" * len(ours),
-    ]
-    for t in TABLES:
-        cells = [gap_cell(scores, t, e, SUITE_MLP) for e in ours]
-        lines.append(f"| `{t}` | " + " | ".join(cells) + " |")
+    )
     OUT.write_text("\n".join(lines) + "\n")
     print(OUT.read_text())
 
